@@ -439,7 +439,13 @@ ts_card_dispose (GObject *object)
 {
   TsCard *self = (TsCard *) object;
 
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_CARD);
+
+  /* The template's root box is not a bound child, so it is not unparented above. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   g_clear_object (&self->block);
   g_clear_object (&self->playground);
