@@ -1,0 +1,554 @@
+/* test-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "ts-application.h"
+#include "ts-format.h"
+#include "ts-problem.h"
+#include "ts-window.h"
+
+#define WAIT_TIMEOUT_SECONDS 20
+
+static TsApplication *application;
+static char *tmpdir;
+
+static const char * const example_names[] = {
+  "story-writer",
+  "meeting-notes",
+  "knowledge-chatbot",
+};
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @condition holds; fails the test, rather than hanging, when
+ * it does not within WAIT_TIMEOUT_SECONDS. */
+#define wait_until(condition)                                                   \
+  G_STMT_START {                                                                \
+    gboolean timed_out_ = FALSE;                                                \
+    guint timeout_id_ = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS,            \
+                                               timeout_cb, &timed_out_);        \
+    while (!(condition) && !timed_out_)                                         \
+      g_main_context_iteration (NULL, TRUE);                                    \
+    if (!timed_out_)                                                            \
+      g_source_remove (timeout_id_);                                            \
+    else                                                                        \
+      g_test_message ("timed out after %d s", WAIT_TIMEOUT_SECONDS);            \
+    g_assert_true (condition);                                                  \
+  } G_STMT_END
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  g_assert_null (*out);
+  *out = g_object_ref (result);
+}
+
+static void
+drain_main_context (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static GFile *
+example_file (const char *name)
+{
+  g_autofree char *uri = g_strdup_printf ("resource://%s/examples/%s.tessera",
+                                          RESOURCE_PREFIX, name);
+
+  return g_file_new_for_uri (uri);
+}
+
+static TsWindow *
+create_window (void)
+{
+  TsWindow *window = ts_window_new (application);
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (gtk_widget_get_mapped (GTK_WIDGET (window)));
+
+  return window;
+}
+
+/* Destroys @window and checks that nothing else keeps it alive. */
+static void
+destroy_window (TsWindow *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain_main_context ();
+  g_assert_finalize_object (window);
+}
+
+static gboolean
+open_file (TsWindow  *window,
+           GFile     *file,
+           GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ts_window_open_file_async (window, file, result_cb, &result);
+  g_assert_true (ts_window_get_busy (window));
+  wait_until (result != NULL);
+  g_assert_false (ts_window_get_busy (window));
+
+  return ts_window_open_file_finish (window, result, error);
+}
+
+static gboolean
+save_file (TsWindow  *window,
+           GFile     *file,
+           GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ts_window_save_file_async (window, file, result_cb, &result);
+  wait_until (result != NULL);
+
+  return ts_window_save_file_finish (window, result, error);
+}
+
+/* Whether a label inside @widget shows @text, or contains it when @whole is FALSE. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text,
+            gboolean    whole)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    {
+      const char *label = gtk_label_get_text (GTK_LABEL (widget));
+
+      if (whole ? g_str_equal (label, text) : strstr (label, text) != NULL)
+        return TRUE;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (shows_text (child, text, whole))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Every block has a card, in model order, and each card shows its block's title. */
+static void
+assert_cards_follow_model (TsWindow *window)
+{
+  TsPlayground *playground = ts_window_get_playground (window);
+  guint n_blocks = ts_playground_get_n_blocks (playground);
+
+  g_assert_cmpuint (ts_window_get_n_cards (window), ==, n_blocks);
+
+  for (guint i = 0; i < n_blocks; i++)
+    {
+      TsBlock *block = ts_playground_get_block (playground, i);
+      TsCard *card = ts_window_get_card (window, i);
+
+      g_assert_true (TS_IS_CARD (card));
+      g_assert_true (ts_card_get_block (card) == block);
+      g_assert_true (shows_text (GTK_WIDGET (card), ts_block_get_title (block), TRUE));
+    }
+
+  g_assert_null (ts_window_get_card (window, n_blocks));
+}
+
+/* The message dialog @window presented, if any. */
+static AdwMessageDialog *
+find_message_dialog (TsWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n_toplevels = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n_toplevels; i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) &&
+          gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window) &&
+          gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+
+  return NULL;
+}
+
+static GFile *
+write_temp_file (const char *name,
+                 const char *contents)
+{
+  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+
+  return g_file_new_for_path (path);
+}
+
+static guint
+count_toplevels (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  return g_list_model_get_n_items (toplevels);
+}
+
+static void
+test_window_empty (void)
+{
+  TsWindow *window = create_window ();
+  guint n_toplevels;
+
+  g_assert_true (ts_window_is_empty (window));
+  g_assert_null (ts_window_get_playground (window));
+  g_assert_null (ts_window_get_file (window));
+  g_assert_cmpuint (ts_window_get_n_cards (window), ==, 0);
+  g_assert_true (shows_text (GTK_WIDGET (window), "Open a Playground", TRUE));
+
+  /* Nothing to save yet: neither action opens a file chooser. */
+  n_toplevels = count_toplevels ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.save-as", NULL);
+  drain_main_context ();
+  g_assert_cmpuint (count_toplevels (), ==, n_toplevels);
+
+  destroy_window (window);
+}
+
+static void
+test_window_examples (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (example_names); i++)
+    {
+      g_autoptr(GFile) file = example_file (example_names[i]);
+      g_autoptr(GError) error = NULL;
+      TsWindow *window = create_window ();
+      TsPlayground *playground;
+
+      g_test_message ("example %s", example_names[i]);
+
+      g_assert_true (open_file (window, file, &error));
+      g_assert_no_error (error);
+
+      playground = ts_window_get_playground (window);
+      g_assert_true (TS_IS_PLAYGROUND (playground));
+      g_assert_cmpuint (ts_playground_get_n_blocks (playground), >, 0);
+      g_assert_null (ts_window_get_last_error (window));
+      g_assert_true (ts_window_has_file (window, file));
+      g_assert_false (ts_window_is_empty (window));
+      g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                       ts_playground_get_title (playground));
+      g_assert_true (shows_text (GTK_WIDGET (window), ts_playground_get_title (playground), TRUE));
+
+      assert_cards_follow_model (window);
+
+      destroy_window (window);
+    }
+}
+
+static void
+test_window_follows_model (void)
+{
+  g_autoptr(GFile) file = example_file ("story-writer");
+  g_autoptr(GError) error = NULL;
+  TsWindow *window = create_window ();
+  TsPlayground *playground;
+  TsBlock *first;
+  TsBlock *added;
+  g_autofree char *prompt = NULL;
+  guint n_blocks;
+
+  g_assert_true (open_file (window, file, &error));
+  g_assert_no_error (error);
+
+  playground = ts_window_get_playground (window);
+  n_blocks = ts_playground_get_n_blocks (playground);
+  first = ts_playground_get_block (playground, 0);
+
+  /* A new block gets a card at its place; its prompt shows mentions by title. */
+  added = ts_playground_add_block (playground, TS_BLOCK_KIND_TEXT);
+  prompt = g_strdup_printf ("Summarize @[%s]", ts_block_get_id (first));
+  ts_block_set_string (added, TS_FIELD_PROMPT, prompt);
+  g_assert_cmpuint (ts_window_get_n_cards (window), ==, n_blocks + 1);
+  assert_cards_follow_model (window);
+  g_assert_true (shows_text (GTK_WIDGET (ts_window_get_card (window, n_blocks)),
+                             "Summarize @Story idea", FALSE));
+
+  /* Renaming the mentioned block changes the mention, not only that block's card. */
+  ts_block_set_title (first, "Premise");
+  assert_cards_follow_model (window);
+  g_assert_true (shows_text (GTK_WIDGET (ts_window_get_card (window, n_blocks)),
+                             "Summarize @Premise", FALSE));
+
+  /* Moves and removals reorder and drop cards. */
+  ts_playground_move_block (playground, added, 0);
+  assert_cards_follow_model (window);
+  ts_playground_remove_block (playground, first);
+  assert_cards_follow_model (window);
+  g_assert_cmpuint (ts_window_get_n_cards (window), ==, n_blocks);
+
+  /* The window title follows the document's. */
+  ts_playground_set_title (playground, "A retitled playground");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "A retitled playground");
+
+  destroy_window (window);
+}
+
+static void
+test_window_invalid_file (void)
+{
+  g_autoptr(GFile) file = write_temp_file ("invalid.tessera", "{\"format\": \"tessera\"}");
+  g_autoptr(GFile) example = example_file ("meeting-notes");
+  g_autoptr(GPtrArray) problems = ts_problems_new ();
+  g_autoptr(TsPlayground) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  TsWindow *window = create_window ();
+  AdwMessageDialog *dialog;
+  const char *last_error;
+
+  expected = ts_format_load_file (file, NULL, problems, NULL);
+  g_assert_null (expected);
+  g_assert_cmpuint (problems->len, >, 0);
+
+  g_assert_false (open_file (window, file, &error));
+  g_assert_error (error, TS_FORMAT_ERROR, TS_FORMAT_ERROR_INVALID);
+
+  /* The user sees every problem, and the window stays empty and usable. */
+  last_error = ts_window_get_last_error (window);
+  g_assert_nonnull (last_error);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      g_autofree char *line = ts_problem_to_string (g_ptr_array_index (problems, i));
+
+      g_assert_nonnull (strstr (last_error, line));
+    }
+
+  dialog = find_message_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
+                   "Could not open “invalid.tessera”");
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, last_error);
+  gtk_window_close (GTK_WINDOW (dialog));
+  wait_until (find_message_dialog (window) == NULL);
+
+  g_assert_null (ts_window_get_playground (window));
+  g_assert_true (ts_window_is_empty (window));
+  g_assert_false (ts_window_has_file (window, file));
+
+  /* The next load works and clears the error. */
+  g_clear_error (&error);
+  g_assert_true (open_file (window, example, &error));
+  g_assert_no_error (error);
+  g_assert_null (ts_window_get_last_error (window));
+  assert_cards_follow_model (window);
+
+  destroy_window (window);
+}
+
+static void
+test_window_many_problems (void)
+{
+  g_autoptr(GString) contents = g_string_new ("{\"format\": \"tessera\", \"version\": 1, "
+                                              "\"title\": \"Broken\", \"widgets\": [");
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  TsWindow *window;
+  guint n_lines;
+
+  for (guint i = 0; i < 30; i++)
+    g_string_append (contents, i > 0 ? ", {}" : "{}");
+  g_string_append (contents, "]}");
+  file = write_temp_file ("many-problems.tessera", contents->str);
+
+  window = create_window ();
+  g_assert_false (open_file (window, file, &error));
+  g_assert_error (error, TS_FORMAT_ERROR, TS_FORMAT_ERROR_INVALID);
+
+  /* The list stops at twenty problems and says how many it left out. */
+  lines = g_strsplit (ts_window_get_last_error (window), "\n", -1);
+  n_lines = g_strv_length (lines);
+  g_assert_cmpuint (n_lines, ==, 21);
+  g_assert_true (g_str_has_prefix (lines[0], "widgets[0]."));
+  g_assert_nonnull (strstr (lines[20], "more"));
+
+  destroy_window (window);
+}
+
+static void
+test_window_missing_file (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "does-not-exist.tessera", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  TsWindow *window = create_window ();
+
+  g_assert_false (open_file (window, file, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpstr (ts_window_get_last_error (window), ==, error->message);
+  g_assert_nonnull (find_message_dialog (window));
+  g_assert_true (ts_window_is_empty (window));
+
+  /* Closing the window closes its dialog too. */
+  destroy_window (window);
+}
+
+static void
+test_window_save (void)
+{
+  g_autoptr(GFile) example = example_file ("knowledge-chatbot");
+  g_autofree char *path = g_build_filename (tmpdir, "saved.tessera", NULL);
+  g_autofree char *bad_path = g_build_filename (tmpdir, "no-such-dir", "saved.tessera", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
+  g_autoptr(GPtrArray) problems = ts_problems_new ();
+  g_autoptr(TsPlayground) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+  TsWindow *window = create_window ();
+  TsPlayground *playground;
+  guint n_blocks;
+
+  g_assert_true (open_file (window, example, &error));
+  g_assert_no_error (error);
+  playground = ts_window_get_playground (window);
+  n_blocks = ts_playground_get_n_blocks (playground);
+
+  g_assert_true (save_file (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_equal (ts_window_get_file (window), file));
+  g_assert_null (ts_window_get_last_error (window));
+
+  reloaded = ts_format_load_file (file, NULL, problems, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reloaded);
+  g_assert_cmpuint (ts_playground_get_n_blocks (reloaded), ==, n_blocks);
+  g_assert_cmpstr (ts_playground_get_title (reloaded), ==, ts_playground_get_title (playground));
+  for (guint i = 0; i < n_blocks; i++)
+    g_assert_cmpstr (ts_block_get_title (ts_playground_get_block (reloaded, i)), ==,
+                     ts_block_get_title (ts_playground_get_block (playground, i)));
+
+  /* A failed save reports the error and keeps the file the window had. */
+  g_assert_false (save_file (window, bad_file, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpstr (ts_window_get_last_error (window), ==, error->message);
+  g_assert_nonnull (find_message_dialog (window));
+  g_assert_true (g_file_equal (ts_window_get_file (window), file));
+
+  destroy_window (window);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+static guint
+count_windows (void)
+{
+  return g_list_length (gtk_application_get_windows (GTK_APPLICATION (application)));
+}
+
+static void
+test_application_open_file (void)
+{
+  g_autoptr(GFile) file = example_file ("story-writer");
+  g_autoptr(GFile) other = example_file ("meeting-notes");
+  TsWindow *empty = create_window ();
+  TsWindow *window;
+  guint n_windows = count_windows ();
+
+  /* An empty window takes the file. */
+  window = TS_WINDOW (ts_application_open_file (application, file, GTK_WINDOW (empty)));
+  g_assert_true (window == empty);
+  wait_until (ts_window_get_playground (window) != NULL);
+
+  /* A file that is open already brings its window forward. */
+  g_assert_true (ts_application_open_file (application, file, NULL) == GTK_WINDOW (window));
+  g_assert_cmpuint (count_windows (), ==, n_windows);
+
+  /* A window that shows a file is not replaced: the next file gets a new window. */
+  window = TS_WINDOW (ts_application_open_file (application, other, GTK_WINDOW (empty)));
+  g_assert_true (window != empty);
+  g_assert_cmpuint (count_windows (), ==, n_windows + 1);
+  wait_until (ts_window_get_playground (window) != NULL);
+  assert_cards_follow_model (window);
+
+  destroy_window (window);
+  destroy_window (empty);
+  g_assert_cmpuint (count_windows (), ==, n_windows - 1);
+}
+
+static void
+test_window_close_while_loading (void)
+{
+  g_autoptr(GFile) file = example_file ("story-writer");
+  TsWindow *window = create_window ();
+
+  /* The load must not touch the window once it is gone. */
+  ts_window_open_file_async (window, file, NULL, NULL);
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  /* Not unique: the tests must never hand their files to a Tessera the user runs. */
+  application = ts_application_new ();
+  g_application_set_flags (G_APPLICATION (application),
+                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (application), NULL, &error);
+  g_assert_no_error (error);
+
+  tmpdir = g_dir_make_tmp ("tessera-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/window/empty", test_window_empty);
+  g_test_add_func ("/ui/window/examples", test_window_examples);
+  g_test_add_func ("/ui/window/follows-model", test_window_follows_model);
+  g_test_add_func ("/ui/window/invalid-file", test_window_invalid_file);
+  g_test_add_func ("/ui/window/many-problems", test_window_many_problems);
+  g_test_add_func ("/ui/window/missing-file", test_window_missing_file);
+  g_test_add_func ("/ui/window/save", test_window_save);
+  g_test_add_func ("/ui/window/close-while-loading", test_window_close_while_loading);
+  g_test_add_func ("/ui/application/open-file", test_application_open_file);
+
+  status = g_test_run ();
+
+  {
+    g_autofree char *invalid = g_build_filename (tmpdir, "invalid.tessera", NULL);
+    g_autofree char *many = g_build_filename (tmpdir, "many-problems.tessera", NULL);
+
+    g_unlink (invalid);
+    g_unlink (many);
+    g_rmdir (tmpdir);
+  }
+
+  g_clear_pointer (&tmpdir, g_free);
+  g_clear_object (&application);
+
+  return status;
+}
