@@ -8,6 +8,7 @@
 #include "ts-card.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ts-template.h"
 
@@ -43,50 +44,111 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The summary is Pango markup built from the model's text: runs of white space fold into
- * one space, or into one line break where they held one, so the label's few lines show as
- * much text as they can; mentions stand out in bold. It stops at SUMMARY_MAX_CHARS. */
+/* The summary is one paragraph of Pango markup built from the model's text, so that the
+ * label's line limit holds (Pango limits lines per paragraph). Runs of white space fold
+ * into one space; a blank line, a Markdown heading or a list item starts a new part after
+ * a " · ", its marker dropped. Mentions stand out in bold. It stops at SUMMARY_MAX_CHARS. */
 typedef struct
 {
   GString  *markup;
   guint     n_chars;
   gboolean  pending_space;
-  gboolean  pending_break;
+  guint     pending_breaks;
+  gboolean  at_line_start;
+  gboolean  line_is_block;
+  gboolean  last_line_is_block;
   gboolean  truncated;
 } Summary;
 
 static void
-summary_flush_space (Summary *summary)
+summary_init (Summary *summary)
 {
-  if (summary->n_chars > 0)
+  memset (summary, 0, sizeof *summary);
+  summary->markup = g_string_new (NULL);
+  summary->at_line_start = TRUE;
+}
+
+/* Skips a Markdown block marker ("## ", "- ", "* ", "+ ", "> ") at @p, if there is one. */
+static const char *
+skip_block_marker (const char *p)
+{
+  const char *q = p;
+
+  if (*q == '#')
     {
-      if (summary->pending_break)
-        g_string_append_c (summary->markup, '\n');
-      else if (summary->pending_space)
-        g_string_append_c (summary->markup, ' ');
+      while (*q == '#')
+        q++;
     }
+  else if (*q == '-' || *q == '*' || *q == '+' || *q == '>')
+    q++;
+  else
+    return p;
+
+  if (*q != ' ' && *q != '\t')
+    return p;
+
+  while (*q == ' ' || *q == '\t')
+    q++;
+
+  return q;
+}
+
+/* Writes the separator that the white space before the next character stands for. */
+static void
+summary_begin_char (Summary *summary)
+{
+  if (summary->n_chars > 0 && summary->pending_breaks > 0 &&
+      (summary->pending_breaks > 1 || summary->line_is_block || summary->last_line_is_block))
+    g_string_append (summary->markup, " · ");
+  else if (summary->n_chars > 0 && (summary->pending_breaks > 0 || summary->pending_space))
+    g_string_append_c (summary->markup, ' ');
 
   summary->pending_space = FALSE;
-  summary->pending_break = FALSE;
+  summary->pending_breaks = 0;
+  summary->at_line_start = FALSE;
 }
 
 static void
 summary_append_text (Summary    *summary,
                      const char *text)
 {
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+  const char *p = text;
+
+  while (*p != '\0')
     {
       gunichar c = g_utf8_get_char (p);
       char buf[7] = { 0 };
       g_autofree char *escaped = NULL;
 
+      if (c == '\n')
+        {
+          /* A blank line does not count as the line before the next one. */
+          if (!summary->at_line_start)
+            summary->last_line_is_block = summary->line_is_block;
+          summary->pending_breaks++;
+          summary->at_line_start = TRUE;
+          summary->line_is_block = FALSE;
+          p++;
+          continue;
+        }
+
       if (g_unichar_isspace (c))
         {
-          if (c == '\n')
-            summary->pending_break = TRUE;
-          else
-            summary->pending_space = TRUE;
+          summary->pending_space = TRUE;
+          p = g_utf8_next_char (p);
           continue;
+        }
+
+      if (summary->at_line_start && !summary->line_is_block)
+        {
+          const char *after = skip_block_marker (p);
+
+          if (after != p)
+            {
+              summary->line_is_block = TRUE;
+              p = after;
+              continue;
+            }
         }
 
       if (summary->n_chars >= SUMMARY_MAX_CHARS)
@@ -95,11 +157,12 @@ summary_append_text (Summary    *summary,
           return;
         }
 
-      summary_flush_space (summary);
+      summary_begin_char (summary);
       g_unichar_to_utf8 (c, buf);
       escaped = g_markup_escape_text (buf, -1);
       g_string_append (summary->markup, escaped);
       summary->n_chars++;
+      p = g_utf8_next_char (p);
     }
 }
 
@@ -115,7 +178,7 @@ summary_append_mention (Summary    *summary,
       return;
     }
 
-  summary_flush_space (summary);
+  summary_begin_char (summary);
   escaped = g_markup_escape_text (mention, -1);
   g_string_append_printf (summary->markup, "<b>%s</b>", escaped);
   summary->n_chars += g_utf8_strlen (mention, -1);
@@ -195,11 +258,12 @@ static char *
 dup_summary_markup (TsCard   *self,
                     gboolean *is_placeholder)
 {
-  Summary summary = { g_string_new (NULL), 0, FALSE, FALSE, FALSE };
+  Summary summary;
   TsField field;
   const char *empty_text = NULL;
 
   *is_placeholder = FALSE;
+  summary_init (&summary);
 
   switch (ts_block_get_kind (self->block))
     {

@@ -79,10 +79,15 @@ test_card_kind_and_title (void)
   ts_block_set_title (block, "Notes");
   assert_card_shows (card, "Notes\n");
 
-  /* Line breaks survive as one break; other runs of white space fold into a space. */
-  ts_block_set_string (block, TS_FIELD_CONTENT, "First   line\n\n\nSecond\tline");
-  assert_card_shows (card, "First line\nSecond line");
+  /* The summary is one paragraph: white space folds into a space, and blank lines,
+   * Markdown headings and list items become parts set apart by a dot. */
+  ts_block_set_string (block, TS_FIELD_CONTENT, "First   line\nwraps\n\n\nSecond\tline");
+  assert_card_shows (card, "First line wraps · Second line\n");
   assert_card_hides (card, "No text yet");
+
+  ts_block_set_string (block, TS_FIELD_CONTENT,
+                       "## Prices\n| Bike | €12 |\n\n- one\n  * two\n-5 degrees\n#tag ok");
+  assert_card_shows (card, "Prices · | Bike | €12 | · one · two · -5 degrees #tag ok\n");
 
   g_assert_finalize_object (card);
 }
