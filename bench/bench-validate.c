@@ -52,13 +52,13 @@ static const char *kind_labels[TS_N_BLOCK_KINDS] = {
   [TS_BLOCK_KIND_CHAT] = "Chat",
 };
 
-static const char *kind_plurals[TS_N_BLOCK_KINDS] = {
-  [TS_BLOCK_KIND_INPUT] = "inputs",
-  [TS_BLOCK_KIND_STATIC_TEXT] = "static texts",
-  [TS_BLOCK_KIND_DOCUMENT] = "documents",
-  [TS_BLOCK_KIND_TEXT] = "text generations",
-  [TS_BLOCK_KIND_IMAGE] = "images",
-  [TS_BLOCK_KIND_CHAT] = "chats",
+static const char *kind_names[TS_N_BLOCK_KINDS] = {
+  [TS_BLOCK_KIND_INPUT] = "input",
+  [TS_BLOCK_KIND_STATIC_TEXT] = "static text",
+  [TS_BLOCK_KIND_DOCUMENT] = "document",
+  [TS_BLOCK_KIND_TEXT] = "text",
+  [TS_BLOCK_KIND_IMAGE] = "image",
+  [TS_BLOCK_KIND_CHAT] = "chat",
 };
 
 static const char lorem[] =
@@ -425,8 +425,8 @@ main (int   argc,
   for (guint k = 0; k < TS_N_BLOCK_KINDS; k++)
     {
       if (kind_counts[k] > 0)
-        g_string_append_printf (mix, "%s%u %s", mix->len > 0 ? ", " : "",
-                                kind_counts[k], kind_plurals[k]);
+        g_string_append_printf (mix, "%s%s %u", mix->len > 0 ? ", " : "",
+                                kind_names[k], kind_counts[k]);
     }
 
   printf ("widgets              %d (%s)\n", n_widgets, mix->str);
