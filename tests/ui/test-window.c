@@ -518,6 +518,31 @@ test_window_close_while_loading (void)
   g_assert_finalize_object (window);
 }
 
+static void
+parsing_error_cb (GtkCssProvider *provider,
+                  GtkCssSection  *section,
+                  GError         *error,
+                  gpointer        user_data)
+{
+  g_autofree char *where = gtk_css_section_to_string (section);
+  guint *n_errors = user_data;
+
+  g_test_message ("style.css: %s: %s", where, error->message);
+  (*n_errors)++;
+}
+
+static void
+test_style_sheet (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+  guint n_errors = 0;
+
+  /* AdwApplication loads the style sheet itself and only warns about errors in it. */
+  g_signal_connect (provider, "parsing-error", G_CALLBACK (parsing_error_cb), &n_errors);
+  gtk_css_provider_load_from_resource (provider, RESOURCE_PREFIX "/style.css");
+  g_assert_cmpuint (n_errors, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -547,6 +572,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/save", test_window_save);
   g_test_add_func ("/ui/window/close-while-loading", test_window_close_while_loading);
   g_test_add_func ("/ui/application/open-file", test_application_open_file);
+  g_test_add_func ("/ui/style/style-sheet", test_style_sheet);
 
   status = g_test_run ();
 
