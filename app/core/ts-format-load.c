@@ -1,0 +1,1302 @@
+/* ts-format-load.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "ts-format-private.h"
+#include "ts-problem.h"
+
+/* Loading treats every file as untrusted: the size is capped before reading, the text
+ * must be UTF-8, nesting is bounded before cJSON recurses, and every value is checked
+ * against the field table. Problems are collected, not stopped at, so a person sees
+ * everything wrong with a file at once. */
+
+G_DEFINE_QUARK (ts-format-error-quark, ts_format_error)
+
+typedef struct
+{
+  GPtrArray *problems;
+  gboolean   newer;
+  gsize      image_bytes;
+} Loader;
+
+static const guchar png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+static void
+report (Loader     *loader,
+        TsSeverity  severity,
+        const char *prefix,
+        const char *key,
+        const char *format,
+        ...) G_GNUC_PRINTF (5, 6);
+
+static void
+report (Loader     *loader,
+        TsSeverity  severity,
+        const char *prefix,
+        const char *key,
+        const char *format,
+        ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *path = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (prefix != NULL && prefix[0] != '\0' && key != NULL)
+    path = g_strdup_printf ("%s.%s", prefix, key);
+  else if (key != NULL)
+    path = g_strdup (key);
+  else
+    path = g_strdup (prefix);
+
+  g_ptr_array_add (loader->problems, ts_problem_new (severity, path, message));
+}
+
+#define error_at(loader, prefix, key, ...) \
+  report (loader, TS_SEVERITY_ERROR, prefix, key, __VA_ARGS__)
+
+/* What an unknown field is: an error in a file of our version, and a warning in a file
+ * from a newer one, which may well have fields we do not know. */
+static void
+report_unknown (Loader     *loader,
+                const char *prefix,
+                const char *key,
+                const char *message)
+{
+  report (loader, loader->newer ? TS_SEVERITY_WARNING : TS_SEVERITY_ERROR,
+          prefix, key, "%s", message);
+}
+
+static void
+position_of (const char *data,
+             gsize       offset,
+             guint      *line,
+             guint      *column)
+{
+  *line = 1;
+  *column = 1;
+
+  for (gsize i = 0; i < offset; i++)
+    {
+      if (data[i] == '\n')
+        {
+          (*line)++;
+          *column = 1;
+        }
+      else if (((guchar) data[i] & 0xc0) != 0x80)
+        {
+          (*column)++;
+        }
+    }
+}
+
+static void
+error_at_offset (Loader     *loader,
+                 const char *data,
+                 gsize       offset,
+                 const char *message)
+{
+  g_autofree char *path = NULL;
+  guint line, column;
+
+  position_of (data, offset, &line, &column);
+  path = g_strdup_printf ("line %u, column %u", line, column);
+  g_ptr_array_add (loader->problems, ts_problem_new (TS_SEVERITY_ERROR, path, message));
+}
+
+/* Scans the JSON text for its structure without building anything: returns the offset
+ * where nesting first goes deeper than allowed, or -1; and tells whether the text ends
+ * inside a string, an object or an array, as a truncated file does. */
+static gssize
+scan_structure (const char *data,
+                gsize       length,
+                gboolean   *unfinished)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        {
+          in_string = TRUE;
+        }
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > TS_FORMAT_MAX_DEPTH)
+            return i;
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        {
+          depth--;
+        }
+    }
+
+  *unfinished = in_string || depth > 0;
+
+  return -1;
+}
+
+static gboolean
+check_keys (Loader             *loader,
+            const cJSON        *object,
+            const char         *prefix,
+            const char * const *known,
+            const char         *unknown_message)
+{
+  gboolean ok = TRUE;
+
+  for (const cJSON *child = object->child; child != NULL; child = child->next)
+    {
+      for (const cJSON *before = object->child; before != child; before = before->next)
+        {
+          if (g_str_equal (before->string, child->string))
+            {
+              error_at (loader, prefix, child->string, _("duplicate key"));
+              ok = FALSE;
+              break;
+            }
+        }
+
+      if (known != NULL && !g_strv_contains (known, child->string))
+        {
+          report_unknown (loader, prefix, child->string, unknown_message);
+          ok = FALSE;
+        }
+    }
+
+  return ok;
+}
+
+static const char *
+type_name (const cJSON *item)
+{
+  if (item == NULL)
+    return "nothing";
+  if (cJSON_IsString (item))
+    return "a string";
+  if (cJSON_IsNumber (item))
+    return "a number";
+  if (cJSON_IsBool (item))
+    return "a boolean";
+  if (cJSON_IsNull (item))
+    return "null";
+  if (cJSON_IsArray (item))
+    return "an array";
+  if (cJSON_IsObject (item))
+    return "an object";
+  return "an unknown value";
+}
+
+static const char *
+get_string (Loader      *loader,
+            const cJSON *object,
+            const char  *prefix,
+            const char  *key,
+            gboolean     required)
+{
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive (object, key);
+
+  if (item == NULL)
+    {
+      if (required)
+        error_at (loader, prefix, key, _("is missing"));
+      return NULL;
+    }
+
+  if (!cJSON_IsString (item))
+    {
+      error_at (loader, prefix, key, _("must be a string, not %s"), type_name (item));
+      return NULL;
+    }
+
+  return item->valuestring;
+}
+
+static gboolean
+get_integer (Loader      *loader,
+             const cJSON *item,
+             const char  *prefix,
+             const char  *key,
+             double       min,
+             double       max,
+             gint64      *value)
+{
+  g_autofree char *min_str = NULL;
+  g_autofree char *max_str = NULL;
+
+  if (!cJSON_IsNumber (item))
+    {
+      error_at (loader, prefix, key, _("must be a whole number, not %s"), type_name (item));
+      return FALSE;
+    }
+
+  if (!isfinite (item->valuedouble) || item->valuedouble != floor (item->valuedouble))
+    {
+      error_at (loader, prefix, key, _("must be a whole number"));
+      return FALSE;
+    }
+
+  if (item->valuedouble < min || item->valuedouble > max)
+    {
+      g_autofree char *value_str = _ts_format_number (item->valuedouble);
+
+      min_str = _ts_format_number (min);
+      max_str = _ts_format_number (max);
+      error_at (loader, prefix, key, _("is %s; it must be from %s to %s"),
+                value_str, min_str, max_str);
+      return FALSE;
+    }
+
+  *value = (gint64) item->valuedouble;
+  return TRUE;
+}
+
+static gboolean
+get_double (Loader      *loader,
+            const cJSON *item,
+            const char  *prefix,
+            const char  *key,
+            double       min,
+            double       max,
+            double      *value)
+{
+  if (!cJSON_IsNumber (item))
+    {
+      error_at (loader, prefix, key, _("must be a number, not %s"), type_name (item));
+      return FALSE;
+    }
+
+  if (!isfinite (item->valuedouble))
+    {
+      error_at (loader, prefix, key, _("must be a finite number"));
+      return FALSE;
+    }
+
+  if (item->valuedouble < min || item->valuedouble > max)
+    {
+      g_autofree char *value_str = _ts_format_number (item->valuedouble);
+      g_autofree char *min_str = _ts_format_number (min);
+      g_autofree char *max_str = _ts_format_number (max);
+
+      error_at (loader, prefix, key, _("is %s; it must be from %s to %s"),
+                value_str, min_str, max_str);
+      return FALSE;
+    }
+
+  *value = item->valuedouble;
+  return TRUE;
+}
+
+static void
+load_field (Loader            *loader,
+            TsBlock           *block,
+            const TsFieldInfo *info,
+            const cJSON       *item,
+            const char        *prefix)
+{
+  gint64 i;
+  double d;
+
+  switch (info->type)
+    {
+    case TS_FIELD_TYPE_BOOLEAN:
+      if (cJSON_IsBool (item))
+        ts_block_set_boolean (block, info->field, cJSON_IsTrue (item));
+      else
+        error_at (loader, prefix, info->key, _("must be true or false, not %s"), type_name (item));
+      break;
+
+    case TS_FIELD_TYPE_STRING:
+    case TS_FIELD_TYPE_TEMPLATE:
+    case TS_FIELD_TYPE_PROVIDER:
+      if (!cJSON_IsString (item))
+        error_at (loader, prefix, info->key, _("must be a string, not %s"), type_name (item));
+      else if (info->field == TS_FIELD_FILE_NAME &&
+               (strchr (item->valuestring, '/') != NULL || strchr (item->valuestring, '\\') != NULL))
+        error_at (loader, prefix, info->key, _("must be a file name, not a path"));
+      else
+        ts_block_set_string (block, info->field, item->valuestring);
+      break;
+
+    case TS_FIELD_TYPE_INT:
+      if (get_integer (loader, item, prefix, info->key, info->min, info->max, &i))
+        ts_block_set_int (block, info->field, i);
+      break;
+
+    case TS_FIELD_TYPE_SEED:
+      if (cJSON_IsString (item))
+        {
+          if (g_str_equal (item->valuestring, "random"))
+            ts_block_set_int (block, info->field, TS_SEED_RANDOM);
+          else
+            error_at (loader, prefix, info->key,
+                      _("must be \"random\" or a whole number from 0 to 4294967295"));
+        }
+      else if (get_integer (loader, item, prefix, info->key, info->min, info->max, &i))
+        {
+          ts_block_set_int (block, info->field, i);
+        }
+      break;
+
+    case TS_FIELD_TYPE_DOUBLE:
+      if (get_double (loader, item, prefix, info->key, info->min, info->max, &d))
+        ts_block_set_double (block, info->field, d);
+      break;
+
+    case TS_FIELD_TYPE_STRV:
+      if (!cJSON_IsArray (item))
+        {
+          error_at (loader, prefix, info->key, _("must be an array of strings, not %s"),
+                    type_name (item));
+        }
+      else
+        {
+          g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+          g_auto(GStrv) strv = NULL;
+          gboolean ok = TRUE;
+          guint n = 0;
+
+          for (const cJSON *element = item->child; element != NULL; element = element->next, n++)
+            {
+              if (!cJSON_IsString (element))
+                {
+                  g_autofree char *key = g_strdup_printf ("%s[%u]", info->key, n);
+
+                  error_at (loader, prefix, key, _("must be a string, not %s"), type_name (element));
+                  ok = FALSE;
+                }
+              else
+                {
+                  g_strv_builder_add (builder, element->valuestring);
+                }
+            }
+
+          strv = g_strv_builder_end (builder);
+          if (ok)
+            ts_block_set_strv (block, info->field, (const char * const *) strv);
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+load_layout (Loader      *loader,
+             TsBlock     *block,
+             const cJSON *layout,
+             const char  *prefix,
+             guint        index)
+{
+  static const char * const keys[] = { "column", "row", "column_span", "row_span", NULL };
+  static const double maxima[] = { TS_GRID_COLUMNS - 1, TS_GRID_MAX_ROW,
+                                   TS_GRID_COLUMNS, TS_GRID_MAX_ROW_SPAN };
+  static const double minima[] = { 0, 0, 1, 1 };
+  g_autofree char *layout_prefix = g_strdup_printf ("%s.layout", prefix);
+  gint64 values[4] = { 0, index, TS_GRID_COLUMNS, 1 };
+
+  if (layout == NULL)
+    {
+      /* A file written by hand may leave layout out: stack such widgets. */
+      ts_block_set_layout (block, 0, MIN (index, TS_GRID_MAX_ROW), TS_GRID_COLUMNS, 1);
+      return;
+    }
+
+  if (!cJSON_IsObject (layout))
+    {
+      error_at (loader, prefix, "layout", _("must be an object, not %s"), type_name (layout));
+      return;
+    }
+
+  check_keys (loader, layout, layout_prefix, keys, _("unknown layout field"));
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      const cJSON *item = cJSON_GetObjectItemCaseSensitive (layout, keys[i]);
+
+      if (item == NULL)
+        error_at (loader, layout_prefix, keys[i], _("is missing"));
+      else
+        get_integer (loader, item, layout_prefix, keys[i], minima[i], maxima[i], &values[i]);
+    }
+
+  if (values[0] + values[2] > TS_GRID_COLUMNS)
+    error_at (loader, layout_prefix, "column_span",
+              _("is %" G_GINT64_FORMAT "; a widget in column %" G_GINT64_FORMAT
+                " can span at most %" G_GINT64_FORMAT " of the %d columns"),
+              values[2], values[0], TS_GRID_COLUMNS - values[0], TS_GRID_COLUMNS);
+
+  ts_block_set_layout (block, values[0], values[1], values[2], values[3]);
+}
+
+static TsBlock *
+load_widget (Loader      *loader,
+             const cJSON *widget,
+             guint        index,
+             GHashTable  *ids)
+{
+  static const char * const base_keys[] = { "id", "kind", "title", "layout", NULL };
+  g_autofree char *prefix = g_strdup_printf ("widgets[%u]", index);
+  g_autoptr(TsBlock) block = NULL;
+  const char *id;
+  const char *kind_str;
+  const char *title;
+  TsBlockKind kind;
+  gboolean usable = TRUE;
+
+  if (!cJSON_IsObject (widget))
+    {
+      error_at (loader, prefix, NULL, _("must be an object, not %s"), type_name (widget));
+      return NULL;
+    }
+
+  id = get_string (loader, widget, prefix, "id", TRUE);
+  kind_str = get_string (loader, widget, prefix, "kind", TRUE);
+  title = get_string (loader, widget, prefix, "title", TRUE);
+
+  if (id != NULL && !ts_block_id_is_valid (id))
+    {
+      error_at (loader, prefix, "id",
+                _("\"%s\" is not a valid id: use 1 to %d letters, digits, \"-\" or \"_\""),
+                id, TS_BLOCK_ID_MAX_LENGTH);
+      usable = FALSE;
+    }
+  else if (id != NULL && g_hash_table_contains (ids, id))
+    {
+      error_at (loader, prefix, "id", _("\"%s\" is also the id of widgets[%u]"),
+                id, GPOINTER_TO_UINT (g_hash_table_lookup (ids, id)));
+      usable = FALSE;
+    }
+  else if (id != NULL)
+    {
+      g_hash_table_insert (ids, (gpointer) id, GUINT_TO_POINTER (index));
+    }
+
+  if (kind_str != NULL && !ts_block_kind_from_string (kind_str, &kind))
+    {
+      report (loader, loader->newer ? TS_SEVERITY_WARNING : TS_SEVERITY_ERROR,
+              prefix, "kind",
+              loader->newer ? _("unknown kind \"%s\"; this widget was left out")
+                            : _("unknown kind \"%s\"; use input, static-text, document, text, image or chat"),
+              kind_str);
+      return NULL;
+    }
+
+  if (id == NULL || kind_str == NULL || !usable)
+    return NULL;
+
+  /* A missing title is reported above; the id stands in so it is not reported twice. */
+  block = ts_block_new (kind, id);
+  ts_block_set_title (block, title != NULL ? title : id);
+
+  load_layout (loader, block, cJSON_GetObjectItemCaseSensitive (widget, "layout"), prefix, index);
+
+  for (const cJSON *child = widget->child; child != NULL; child = child->next)
+    {
+      gboolean is_field = FALSE;
+      gboolean duplicate = FALSE;
+
+      for (const cJSON *before = widget->child; before != child; before = before->next)
+        if (g_str_equal (before->string, child->string))
+          duplicate = TRUE;
+
+      if (duplicate)
+        {
+          error_at (loader, prefix, child->string, _("duplicate key"));
+          continue;
+        }
+
+      if (g_strv_contains (base_keys, child->string))
+        continue;
+
+      for (guint f = 0; f < TS_N_FIELDS; f++)
+        {
+          const TsFieldInfo *info = ts_field_get_info (f);
+
+          if (!g_str_equal (info->key, child->string))
+            continue;
+
+          is_field = TRUE;
+          if (ts_block_kind_has_field (kind, f))
+            load_field (loader, block, info, child, prefix);
+          else
+            report_unknown (loader, prefix, child->string,
+                            _("is not a field of this kind of widget"));
+          break;
+        }
+
+      if (!is_field)
+        report_unknown (loader, prefix, child->string, _("unknown field"));
+    }
+
+  return g_steal_pointer (&block);
+}
+
+static gboolean
+is_base64 (const char *str,
+           gsize       length)
+{
+  if (length == 0 || length % 4 != 0)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = str[i];
+
+      if (c == '=' && i >= length - 2)
+        {
+          if (i == length - 2 && str[length - 1] != '=')
+            return FALSE;
+          continue;
+        }
+
+      if (!g_ascii_isalnum (c) && c != '+' && c != '/')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+load_images (Loader      *loader,
+             TsOutput    *output,
+             const cJSON *images,
+             const char  *prefix)
+{
+  static const char * const keys[] = { "seed", "png", NULL };
+  guint n = 0;
+
+  if (!cJSON_IsArray (images))
+    {
+      error_at (loader, prefix, "images", _("must be an array, not %s"), type_name (images));
+      return;
+    }
+
+  for (const cJSON *image = images->child; image != NULL; image = image->next, n++)
+    {
+      g_autofree char *image_prefix = g_strdup_printf ("%s.images[%u]", prefix, n);
+      const cJSON *seed_item;
+      const char *png;
+      gint64 seed = TS_SEED_RANDOM;
+      gsize length;
+      g_autofree guchar *decoded = NULL;
+      gsize decoded_length;
+
+      if (n >= TS_FORMAT_MAX_OUTPUT_IMAGES)
+        {
+          error_at (loader, prefix, "images", _("holds more than %d images"),
+                    TS_FORMAT_MAX_OUTPUT_IMAGES);
+          return;
+        }
+
+      if (!cJSON_IsObject (image))
+        {
+          error_at (loader, image_prefix, NULL, _("must be an object, not %s"), type_name (image));
+          continue;
+        }
+
+      check_keys (loader, image, image_prefix, keys, _("unknown field"));
+
+      seed_item = cJSON_GetObjectItemCaseSensitive (image, "seed");
+      if (seed_item != NULL && !cJSON_IsNull (seed_item) &&
+          !get_integer (loader, seed_item, image_prefix, "seed", 0, 4294967295.0, &seed))
+        continue;
+
+      png = get_string (loader, image, image_prefix, "png", TRUE);
+      if (png == NULL)
+        continue;
+
+      length = strlen (png);
+      if (!is_base64 (png, length))
+        {
+          error_at (loader, image_prefix, "png", _("is not valid base64"));
+          continue;
+        }
+
+      /* Check the cap before decoding: base64 holds three bytes in four characters. */
+      if (loader->image_bytes + length / 4 * 3 > TS_FORMAT_MAX_OUTPUT_IMAGE_BYTES + 2)
+        {
+          error_at (loader, image_prefix, "png",
+                    _("images in this file exceed the limit of %d MiB in all"),
+                    TS_FORMAT_MAX_OUTPUT_IMAGE_BYTES / (1024 * 1024));
+          return;
+        }
+
+      decoded = g_base64_decode (png, &decoded_length);
+      loader->image_bytes += decoded_length;
+
+      if (decoded_length < sizeof png_signature ||
+          memcmp (decoded, png_signature, sizeof png_signature) != 0)
+        {
+          error_at (loader, image_prefix, "png", _("is not a PNG image"));
+          continue;
+        }
+
+      {
+        g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&decoded), decoded_length);
+
+        ts_output_add_image (output, bytes, seed);
+      }
+    }
+}
+
+static void
+load_messages (Loader      *loader,
+               TsOutput    *output,
+               const cJSON *messages,
+               const char  *prefix)
+{
+  static const char * const keys[] = { "role", "text", NULL };
+  guint n = 0;
+
+  if (!cJSON_IsArray (messages))
+    {
+      error_at (loader, prefix, "messages", _("must be an array, not %s"), type_name (messages));
+      return;
+    }
+
+  for (const cJSON *message = messages->child; message != NULL; message = message->next, n++)
+    {
+      g_autofree char *message_prefix = g_strdup_printf ("%s.messages[%u]", prefix, n);
+      const char *role;
+      const char *text;
+
+      if (n >= TS_FORMAT_MAX_OUTPUT_MESSAGES)
+        {
+          error_at (loader, prefix, "messages", _("holds more than %d messages"),
+                    TS_FORMAT_MAX_OUTPUT_MESSAGES);
+          return;
+        }
+
+      if (!cJSON_IsObject (message))
+        {
+          error_at (loader, message_prefix, NULL, _("must be an object, not %s"),
+                    type_name (message));
+          continue;
+        }
+
+      check_keys (loader, message, message_prefix, keys, _("unknown field"));
+      role = get_string (loader, message, message_prefix, "role", TRUE);
+      text = get_string (loader, message, message_prefix, "text", TRUE);
+
+      if (role != NULL && !g_str_equal (role, "user") && !g_str_equal (role, "assistant"))
+        error_at (loader, message_prefix, "role",
+                  _("is \"%s\"; it must be \"user\" or \"assistant\""), role);
+      else if (role != NULL && text != NULL)
+        ts_output_add_message (output,
+                               g_str_equal (role, "user") ? TS_CHAT_ROLE_USER : TS_CHAT_ROLE_ASSISTANT,
+                               text);
+    }
+}
+
+static void
+load_outputs (Loader       *loader,
+              TsPlayground *playground,
+              const cJSON  *outputs)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (!cJSON_IsObject (outputs))
+    {
+      error_at (loader, "outputs", NULL, _("must be an object, not %s"), type_name (outputs));
+      return;
+    }
+
+  for (const cJSON *entry = outputs->child; entry != NULL; entry = entry->next)
+    {
+      static const char * const text_keys[] = { "text", NULL };
+      static const char * const image_keys[] = { "images", NULL };
+      static const char * const chat_keys[] = { "messages", NULL };
+      g_autofree char *prefix = g_strdup_printf ("outputs.%s", entry->string);
+      g_autoptr(TsOutput) output = NULL;
+      TsBlock *block;
+      const char * const *keys;
+      const cJSON *item;
+
+      if (!g_hash_table_add (seen, entry->string))
+        {
+          error_at (loader, prefix, NULL, _("duplicate key"));
+          continue;
+        }
+
+      block = ts_playground_lookup_block (playground, entry->string);
+      if (block == NULL)
+        {
+          error_at (loader, prefix, NULL, _("no widget has the id \"%s\""), entry->string);
+          continue;
+        }
+
+      if (!cJSON_IsObject (entry))
+        {
+          error_at (loader, prefix, NULL, _("must be an object, not %s"), type_name (entry));
+          continue;
+        }
+
+      switch (ts_block_get_kind (block))
+        {
+        case TS_BLOCK_KIND_INPUT:
+        case TS_BLOCK_KIND_TEXT:
+          keys = text_keys;
+          break;
+
+        case TS_BLOCK_KIND_IMAGE:
+          keys = image_keys;
+          break;
+
+        case TS_BLOCK_KIND_CHAT:
+          keys = chat_keys;
+          break;
+
+        case TS_BLOCK_KIND_STATIC_TEXT:
+        case TS_BLOCK_KIND_DOCUMENT:
+        default:
+          error_at (loader, prefix, NULL, _("%s widgets have no output"),
+                    ts_block_kind_get_display_name (ts_block_get_kind (block)));
+          continue;
+        }
+
+      check_keys (loader, entry, prefix, keys, _("is not an output of this kind of widget"));
+      output = ts_output_new ();
+
+      if ((item = cJSON_GetObjectItemCaseSensitive (entry, "text")) != NULL && keys == text_keys)
+        {
+          if (!cJSON_IsString (item))
+            error_at (loader, prefix, "text", _("must be a string, not %s"), type_name (item));
+          else if (strlen (item->valuestring) > TS_FORMAT_MAX_OUTPUT_TEXT_BYTES)
+            error_at (loader, prefix, "text", _("is longer than the limit of %d MiB"),
+                      TS_FORMAT_MAX_OUTPUT_TEXT_BYTES / (1024 * 1024));
+          else
+            ts_output_set_text (output, item->valuestring);
+        }
+
+      if ((item = cJSON_GetObjectItemCaseSensitive (entry, "images")) != NULL && keys == image_keys)
+        load_images (loader, output, item, prefix);
+
+      if ((item = cJSON_GetObjectItemCaseSensitive (entry, "messages")) != NULL && keys == chat_keys)
+        load_messages (loader, output, item, prefix);
+
+      ts_block_set_output (block, output);
+    }
+}
+
+static void
+load_settings (Loader       *loader,
+               TsPlayground *playground,
+               const cJSON  *settings)
+{
+  const char * const *keys = ts_playground_list_setting_keys ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) json_keys = NULL;
+
+  if (!cJSON_IsObject (settings))
+    {
+      error_at (loader, "settings", NULL, _("must be an object, not %s"), type_name (settings));
+      return;
+    }
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autofree char *key = g_strdelimit (g_strdup (keys[i]), "-", '_');
+
+      g_strv_builder_add (builder, key);
+    }
+  json_keys = g_strv_builder_end (builder);
+
+  check_keys (loader, settings, "settings", (const char * const *) json_keys, _("unknown setting"));
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      const char *value = get_string (loader, settings, "settings", json_keys[i], FALSE);
+
+      if (value != NULL)
+        ts_playground_set_setting (playground, keys[i], value);
+    }
+}
+
+/* Where a problem's path points, as a rank that orders problems as the file does:
+ * top-level fields first, then each widget, then the outputs. */
+static guint
+path_rank (const TsProblem *problem)
+{
+  const char *path = problem->path;
+
+  if (path == NULL)
+    return 0;
+  if (g_str_has_prefix (path, "widgets["))
+    return 1 + (guint) g_ascii_strtoull (path + strlen ("widgets["), NULL, 10);
+  if (g_str_has_prefix (path, "outputs"))
+    return G_MAXUINT;
+  return 0;
+}
+
+static int
+compare_problems (gconstpointer a,
+                  gconstpointer b)
+{
+  guint rank_a = path_rank (*(const TsProblem * const *) a);
+  guint rank_b = path_rank (*(const TsProblem * const *) b);
+
+  return rank_a < rank_b ? -1 : rank_a > rank_b;
+}
+
+/* Orders the problems from @start on as the file does; the sort is stable, so the
+ * problems of one widget keep the order they were found in. */
+static void
+sort_problems (GPtrArray *problems,
+               guint      start)
+{
+  g_autoptr(GPtrArray) tail = g_ptr_array_new ();
+
+  for (guint i = start; i < problems->len; i++)
+    g_ptr_array_add (tail, g_ptr_array_index (problems, i));
+
+  g_ptr_array_sort (tail, compare_problems);
+
+  for (guint i = 0; i < tail->len; i++)
+    problems->pdata[start + i] = g_ptr_array_index (tail, i);
+}
+
+static TsPlayground *
+load_root (Loader      *loader,
+           const cJSON *root)
+{
+  static const char * const root_keys[] = {
+    "format", "version", "title", "description", "settings", "widgets", "outputs", NULL,
+  };
+  g_autoptr(TsPlayground) playground = NULL;
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GArray) file_index = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  const cJSON *format;
+  const cJSON *version;
+  const cJSON *widgets;
+  const cJSON *item;
+  const char *str;
+  gint64 version_number;
+
+  if (!cJSON_IsObject (root))
+    {
+      error_at (loader, NULL, NULL, _("this is not a Tessera playground: the file holds %s, not a JSON object"),
+                type_name (root));
+      return NULL;
+    }
+
+  /* Without the format marker the file is something else: say so and stop, rather than
+   * list every way some other JSON differs from a playground. */
+  format = cJSON_GetObjectItemCaseSensitive (root, "format");
+  if (format == NULL)
+    {
+      error_at (loader, "format", NULL,
+                _("is missing: this is not a Tessera playground (it must have \"format\": \"tessera\")"));
+      return NULL;
+    }
+  if (!cJSON_IsString (format) || !g_str_equal (format->valuestring, TS_FORMAT_NAME))
+    {
+      error_at (loader, "format", NULL,
+                _("must be \"tessera\": this is not a Tessera playground"));
+      return NULL;
+    }
+
+  version = cJSON_GetObjectItemCaseSensitive (root, "version");
+  if (version == NULL)
+    {
+      error_at (loader, "version", NULL, _("is missing"));
+      return NULL;
+    }
+  if (!cJSON_IsNumber (version) || !isfinite (version->valuedouble) ||
+      version->valuedouble < 1 || version->valuedouble > G_MAXINT32 ||
+      version->valuedouble != floor (version->valuedouble))
+    {
+      g_autofree char *found = cJSON_IsNumber (version) && isfinite (version->valuedouble)
+                               ? _ts_format_number (version->valuedouble)
+                               : g_strdup (type_name (version));
+
+      error_at (loader, "version", NULL, _("must be a whole number from 1 up, not %s"), found);
+      return NULL;
+    }
+  version_number = (gint64) version->valuedouble;
+
+  if (version_number > TS_FORMAT_VERSION)
+    {
+      loader->newer = TRUE;
+      report (loader, TS_SEVERITY_WARNING, "version", NULL,
+              _("the file was made by a newer Tessera (format version %" G_GINT64_FORMAT
+                "); this version reads format version %d and leaves out what it does not know"),
+              version_number, TS_FORMAT_VERSION);
+    }
+
+  check_keys (loader, root, NULL, root_keys, _("unknown field"));
+
+  playground = ts_playground_new ();
+
+  if ((str = get_string (loader, root, NULL, "title", TRUE)) != NULL)
+    ts_playground_set_title (playground, str);
+  if ((str = get_string (loader, root, NULL, "description", FALSE)) != NULL)
+    ts_playground_set_description (playground, str);
+  if ((item = cJSON_GetObjectItemCaseSensitive (root, "settings")) != NULL)
+    load_settings (loader, playground, item);
+
+  widgets = cJSON_GetObjectItemCaseSensitive (root, "widgets");
+  ids = g_hash_table_new (g_str_hash, g_str_equal);
+  file_index = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (widgets == NULL)
+    {
+      error_at (loader, "widgets", NULL, _("is missing"));
+    }
+  else if (!cJSON_IsArray (widgets))
+    {
+      error_at (loader, "widgets", NULL, _("must be an array, not %s"), type_name (widgets));
+    }
+  else if (cJSON_GetArraySize (widgets) > TS_PLAYGROUND_MAX_BLOCKS)
+    {
+      error_at (loader, "widgets", NULL, _("has %d widgets; the limit is %d"),
+                cJSON_GetArraySize (widgets), TS_PLAYGROUND_MAX_BLOCKS);
+    }
+  else
+    {
+      guint n = 0;
+
+      for (const cJSON *widget = widgets->child; widget != NULL; widget = widget->next, n++)
+        {
+          g_autoptr(TsBlock) block = load_widget (loader, widget, n, ids);
+
+          if (block != NULL)
+            {
+              ts_playground_insert_block (playground, ts_playground_get_n_blocks (playground), block);
+              g_array_append_val (file_index, n);
+            }
+        }
+    }
+
+  problems = ts_playground_check (playground, (const guint *) file_index->data);
+  g_ptr_array_extend_and_steal (loader->problems, g_steal_pointer (&problems));
+
+  if ((item = cJSON_GetObjectItemCaseSensitive (root, "outputs")) != NULL)
+    load_outputs (loader, playground, item);
+
+  return g_steal_pointer (&playground);
+}
+
+/**
+ * ts_format_load_data:
+ * @data: the file contents
+ * @length: the length of @data in bytes
+ * @problems: (element-type TsProblem): where to append every problem found, errors
+ *   and warnings
+ *
+ * Parses and validates a .tessera file.
+ *
+ * Returns: (transfer full) (nullable): the playground, or %NULL if @problems gained
+ *   an error
+ */
+TsPlayground *
+ts_format_load_data (const char *data,
+                     gsize       length,
+                     GPtrArray  *problems)
+{
+  Loader loader = { problems, FALSE, 0 };
+  g_autoptr(TsPlayground) playground = NULL;
+  const char *valid_end;
+  const char *parse_end = NULL;
+  cJSON *root;
+  gssize deep;
+  gboolean unfinished = FALSE;
+  guint errors_before;
+  guint problems_before;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (problems != NULL, NULL);
+
+  errors_before = ts_problems_count (problems, TS_SEVERITY_ERROR);
+
+  if (length > TS_FORMAT_MAX_FILE_SIZE)
+    {
+      g_autofree char *size = g_format_size (length);
+
+      error_at (&loader, NULL, NULL, _("the file is %s; Tessera opens playground files up to %d MiB"),
+                size, TS_FORMAT_MAX_FILE_SIZE / (1024 * 1024));
+      return NULL;
+    }
+
+  /* A byte order mark is allowed and skipped. */
+  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    {
+      data += 3;
+      length -= 3;
+    }
+
+  if (length == 0)
+    {
+      error_at (&loader, NULL, NULL, _("the file is empty"));
+      return NULL;
+    }
+
+  if (!g_utf8_validate_len (data, length, &valid_end))
+    {
+      if (*valid_end == '\0')
+        error_at_offset (&loader, data, valid_end - data, _("the file contains a NUL byte"));
+      else
+        error_at_offset (&loader, data, valid_end - data,
+                         _("the file is not UTF-8 text (it may be in another encoding or binary)"));
+      return NULL;
+    }
+
+  deep = scan_structure (data, length, &unfinished);
+  if (deep >= 0)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("values are nested more than %d levels deep"), TS_FORMAT_MAX_DEPTH);
+
+      error_at_offset (&loader, data, deep, message);
+      return NULL;
+    }
+
+  root = cJSON_ParseWithLengthOpts (data, length, &parse_end, FALSE);
+  if (root == NULL)
+    {
+      gsize offset = parse_end != NULL ? (gsize) (parse_end - data) : 0;
+
+      if (unfinished)
+        error_at_offset (&loader, data, length,
+                         _("unexpected end of file: the JSON text is incomplete, perhaps truncated"));
+      else
+        error_at_offset (&loader, data, offset, _("not valid JSON"));
+      return NULL;
+    }
+
+  if (parse_end != NULL)
+    {
+      gsize offset = parse_end - data;
+
+      while (offset < length && g_ascii_isspace (data[offset]))
+        offset++;
+
+      if (offset < length)
+        {
+          error_at_offset (&loader, data, offset, _("unexpected text after the end of the JSON value"));
+          cJSON_Delete (root);
+          return NULL;
+        }
+    }
+
+  problems_before = problems->len;
+  playground = load_root (&loader, root);
+  cJSON_Delete (root);
+  sort_problems (problems, problems_before);
+
+  if (ts_problems_count (problems, TS_SEVERITY_ERROR) > errors_before)
+    return NULL;
+
+  return g_steal_pointer (&playground);
+}
+
+static GBytes *
+read_capped (GFile         *file,
+             GCancellable  *cancellable,
+             gboolean      *too_large,
+             GError       **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GByteArray) buffer = NULL;
+
+  *too_large = FALSE;
+
+  stream = g_file_read (file, cancellable, error);
+  if (stream == NULL)
+    return NULL;
+
+  buffer = g_byte_array_new ();
+
+  for (;;)
+    {
+      guint8 chunk[64 * 1024];
+      gssize n = g_input_stream_read (G_INPUT_STREAM (stream), chunk, sizeof chunk,
+                                      cancellable, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+
+      if (buffer->len + (gsize) n > TS_FORMAT_MAX_FILE_SIZE)
+        {
+          *too_large = TRUE;
+          break;
+        }
+
+      g_byte_array_append (buffer, chunk, n);
+    }
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+}
+
+/**
+ * ts_format_load_file:
+ * @file: a .tessera file
+ * @cancellable: (nullable): a #GCancellable
+ * @problems: (element-type TsProblem): where to append every problem found
+ * @error: return location for an error
+ *
+ * Reads and validates @file, reading no more than the size limit.
+ *
+ * Returns: (transfer full) (nullable): the playground; %NULL with a #GIOError if the
+ *   file could not be read, or with %TS_FORMAT_ERROR_INVALID if @problems gained an error
+ */
+TsPlayground *
+ts_format_load_file (GFile         *file,
+                     GCancellable  *cancellable,
+                     GPtrArray     *problems,
+                     GError       **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(TsPlayground) playground = NULL;
+  g_autofree char *name = NULL;
+  gboolean too_large;
+  guint errors_before;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (problems != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  bytes = read_capped (file, cancellable, &too_large, error);
+  if (bytes == NULL)
+    return NULL;
+
+  name = g_file_get_basename (file);
+  errors_before = ts_problems_count (problems, TS_SEVERITY_ERROR);
+
+  if (too_large)
+    {
+      ts_problems_add (problems, TS_SEVERITY_ERROR, NULL,
+                       _("the file is larger than %d MiB, the limit for playground files"),
+                       TS_FORMAT_MAX_FILE_SIZE / (1024 * 1024));
+    }
+  else
+    {
+      playground = ts_format_load_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                        problems);
+    }
+
+  if (playground == NULL)
+    {
+      guint n = ts_problems_count (problems, TS_SEVERITY_ERROR) - errors_before;
+
+      g_set_error (error, TS_FORMAT_ERROR, TS_FORMAT_ERROR_INVALID,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "“%s” is not a valid playground: %u problem",
+                                "“%s” is not a valid playground: %u problems", n),
+                   name, n);
+      return NULL;
+    }
+
+  return g_steal_pointer (&playground);
+}
+
+typedef struct
+{
+  GFile     *file;
+  GPtrArray *problems;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_object (&data->file);
+  g_clear_pointer (&data->problems, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  GError *error = NULL;
+  TsPlayground *playground;
+
+  playground = ts_format_load_file (data->file, cancellable, data->problems, &error);
+  if (playground == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, playground, g_object_unref);
+}
+
+/**
+ * ts_format_load_file_async:
+ * @file: a .tessera file
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when loading ends
+ * @user_data: data for @callback
+ *
+ * Loads @file on a worker thread; see ts_format_load_file().
+ */
+void
+ts_format_load_file_async (GFile               *file,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *data;
+
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (LoadData, 1);
+  data->file = g_object_ref (file);
+  data->problems = ts_problems_new ();
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ts_format_load_file_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/**
+ * ts_format_load_file_finish:
+ * @result: the result given to the callback
+ * @problems: (element-type TsProblem): where to append every problem found
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the playground, as ts_format_load_file() does
+ */
+TsPlayground *
+ts_format_load_file_finish (GAsyncResult  *result,
+                            GPtrArray     *problems,
+                            GError       **error)
+{
+  LoadData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (problems != NULL, NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  for (guint i = 0; i < data->problems->len; i++)
+    g_ptr_array_add (problems, ts_problem_copy (g_ptr_array_index (data->problems, i)));
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
