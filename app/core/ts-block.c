@@ -9,96 +9,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "ts-block.h"
+#include "ts-block-private.h"
 #include "ts-core-enums.h"
 #include "ts-template.h"
 #include "ts-utils.h"
-
-/* One table describes every field a widget kind can have: its property, its JSON key,
- * its type and its range. The model, the loader and the saver all read it, so a field
- * is added in one place. */
-static const TsFieldInfo field_infos[TS_N_FIELDS] = {
-  { TS_FIELD_MULTILINE, "multiline", "multiline", TS_FIELD_TYPE_BOOLEAN, 0, 1, 0, 0, NULL, FALSE },
-  { TS_FIELD_PLACEHOLDER, "placeholder", "placeholder", TS_FIELD_TYPE_STRING,
-    0, 500, 0, 0, NULL, FALSE },
-  { TS_FIELD_DEFAULT_VALUE, "default-value", "default_value", TS_FIELD_TYPE_STRING,
-    0, 100000, 0, 0, NULL, TRUE },
-  { TS_FIELD_CONTENT, "content", "content", TS_FIELD_TYPE_STRING,
-    0, 4000000, 0, 0, NULL, TRUE },
-  { TS_FIELD_FILE_NAME, "file-name", "file_name", TS_FIELD_TYPE_STRING,
-    0, 255, 0, 0, NULL, FALSE },
-  { TS_FIELD_PROMPT, "prompt", "prompt", TS_FIELD_TYPE_TEMPLATE,
-    0, 100000, 0, 0, NULL, TRUE },
-  { TS_FIELD_NEGATIVE_PROMPT, "negative-prompt", "negative_prompt", TS_FIELD_TYPE_TEMPLATE,
-    0, 100000, 0, 0, NULL, TRUE },
-  { TS_FIELD_SYSTEM_PROMPT, "system-prompt", "system_prompt", TS_FIELD_TYPE_TEMPLATE,
-    0, 100000, 0, 0, NULL, TRUE },
-  { TS_FIELD_CONTEXT, "context", "context", TS_FIELD_TYPE_TEMPLATE,
-    0, 1000000, 0, 0, NULL, TRUE },
-  { TS_FIELD_PROVIDER, "provider", "provider", TS_FIELD_TYPE_PROVIDER,
-    0, 64, 0, 0, NULL, FALSE },
-  { TS_FIELD_MODEL, "model", "model", TS_FIELD_TYPE_STRING, 0, 256, 0, 0, NULL, FALSE },
-  { TS_FIELD_TEMPERATURE, "temperature", "temperature", TS_FIELD_TYPE_DOUBLE,
-    0, 2, 0, 0.7, NULL, FALSE },
-  { TS_FIELD_TOP_P, "top-p", "top_p", TS_FIELD_TYPE_DOUBLE, 0, 1, 0, 0.9, NULL, FALSE },
-  { TS_FIELD_MAX_TOKENS, "max-tokens", "max_tokens", TS_FIELD_TYPE_INT,
-    1, 200000, 0, 1024, NULL, FALSE },
-  { TS_FIELD_STOP_SEQUENCES, "stop-sequences", "stop_sequences", TS_FIELD_TYPE_STRV,
-    1, 200, 8, 0, NULL, TRUE },
-  { TS_FIELD_WIDTH, "width", "width", TS_FIELD_TYPE_INT, 64, 4096, 0, 1024, NULL, FALSE },
-  { TS_FIELD_HEIGHT, "height", "height", TS_FIELD_TYPE_INT, 64, 4096, 0, 1024, NULL, FALSE },
-  { TS_FIELD_SEED, "seed", "seed", TS_FIELD_TYPE_SEED,
-    0, 4294967295.0, 0, TS_SEED_RANDOM, NULL, FALSE },
-  { TS_FIELD_CFG_SCALE, "cfg-scale", "cfg_scale", TS_FIELD_TYPE_DOUBLE,
-    1, 30, 0, 7, NULL, FALSE },
-  { TS_FIELD_STEPS, "steps", "steps", TS_FIELD_TYPE_INT, 1, 150, 0, 30, NULL, FALSE },
-  { TS_FIELD_IMAGE_COUNT, "image-count", "image_count", TS_FIELD_TYPE_INT,
-    1, 8, 0, 1, NULL, FALSE },
-};
-
-static const TsField input_fields[] = {
-  TS_FIELD_MULTILINE, TS_FIELD_PLACEHOLDER, TS_FIELD_DEFAULT_VALUE,
-};
-static const TsField static_text_fields[] = {
-  TS_FIELD_CONTENT,
-};
-static const TsField document_fields[] = {
-  TS_FIELD_FILE_NAME, TS_FIELD_CONTENT,
-};
-static const TsField text_fields[] = {
-  TS_FIELD_PROMPT, TS_FIELD_SYSTEM_PROMPT, TS_FIELD_PROVIDER, TS_FIELD_MODEL,
-  TS_FIELD_TEMPERATURE, TS_FIELD_TOP_P, TS_FIELD_MAX_TOKENS, TS_FIELD_STOP_SEQUENCES,
-};
-static const TsField image_fields[] = {
-  TS_FIELD_PROMPT, TS_FIELD_NEGATIVE_PROMPT, TS_FIELD_PROVIDER, TS_FIELD_MODEL,
-  TS_FIELD_WIDTH, TS_FIELD_HEIGHT, TS_FIELD_SEED, TS_FIELD_CFG_SCALE, TS_FIELD_STEPS,
-  TS_FIELD_IMAGE_COUNT,
-};
-static const TsField chat_fields[] = {
-  TS_FIELD_SYSTEM_PROMPT, TS_FIELD_CONTEXT, TS_FIELD_PROVIDER, TS_FIELD_MODEL,
-  TS_FIELD_TEMPERATURE, TS_FIELD_TOP_P, TS_FIELD_MAX_TOKENS, TS_FIELD_STOP_SEQUENCES,
-};
-
-static const struct {
-  const char    *id;
-  const char    *display_name;
-  const char    *icon_name;
-  const TsField *fields;
-  guint          n_fields;
-} kind_infos[TS_N_BLOCK_KINDS] = {
-  { "input", N_("User input"), "input-keyboard-symbolic",
-    input_fields, G_N_ELEMENTS (input_fields) },
-  { "static-text", N_("Static text"), "format-justify-left-symbolic",
-    static_text_fields, G_N_ELEMENTS (static_text_fields) },
-  { "document", N_("Document"), "x-office-document-symbolic",
-    document_fields, G_N_ELEMENTS (document_fields) },
-  { "text", N_("Text generation"), "accessories-text-editor-symbolic",
-    text_fields, G_N_ELEMENTS (text_fields) },
-  { "image", N_("Image generation"), "image-x-generic-symbolic",
-    image_fields, G_N_ELEMENTS (image_fields) },
-  { "chat", N_("Chatbot"), "chat-message-new-symbolic",
-    chat_fields, G_N_ELEMENTS (chat_fields) },
-};
 
 typedef union
 {
@@ -144,148 +58,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-const char *
-ts_block_kind_to_string (TsBlockKind kind)
-{
-  g_return_val_if_fail (kind < TS_N_BLOCK_KINDS, NULL);
-
-  return kind_infos[kind].id;
-}
-
-gboolean
-ts_block_kind_from_string (const char  *str,
-                           TsBlockKind *kind)
-{
-  g_return_val_if_fail (kind != NULL, FALSE);
-
-  if (str == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < TS_N_BLOCK_KINDS; i++)
-    {
-      if (g_str_equal (str, kind_infos[i].id))
-        {
-          *kind = i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
-const char *
-ts_block_kind_get_display_name (TsBlockKind kind)
-{
-  g_return_val_if_fail (kind < TS_N_BLOCK_KINDS, NULL);
-
-  return _(kind_infos[kind].display_name);
-}
-
-const char *
-ts_block_kind_get_icon_name (TsBlockKind kind)
-{
-  g_return_val_if_fail (kind < TS_N_BLOCK_KINDS, NULL);
-
-  return kind_infos[kind].icon_name;
-}
-
-/**
- * ts_block_kind_get_fields:
- * @kind: a #TsBlockKind
- * @n_fields: (out): the number of fields
- *
- * Returns: (array length=n_fields) (transfer none): the fields of @kind in file order
- */
-const TsField *
-ts_block_kind_get_fields (TsBlockKind  kind,
-                          guint       *n_fields)
-{
-  g_return_val_if_fail (kind < TS_N_BLOCK_KINDS, NULL);
-  g_return_val_if_fail (n_fields != NULL, NULL);
-
-  *n_fields = kind_infos[kind].n_fields;
-  return kind_infos[kind].fields;
-}
-
-gboolean
-ts_block_kind_has_field (TsBlockKind kind,
-                         TsField     field)
-{
-  g_return_val_if_fail (kind < TS_N_BLOCK_KINDS, FALSE);
-
-  for (guint i = 0; i < kind_infos[kind].n_fields; i++)
-    {
-      if (kind_infos[kind].fields[i] == field)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-/**
- * ts_block_kind_accepts_provider:
- * @kind: a #TsBlockKind
- * @provider: a provider id, or "" for the default provider
- *
- * Text and chat widgets run on `ollama`, `openai` (any OpenAI-compatible server) or
- * `bedrock`; image widgets on `sd-webui`, `comfyui`, `openai` or `bedrock`.
- *
- * Returns: %TRUE if widgets of @kind can run on @provider
- */
-gboolean
-ts_block_kind_accepts_provider (TsBlockKind  kind,
-                                const char  *provider)
-{
-  static const char * const text_providers[] = { "ollama", "openai", "bedrock", NULL };
-  static const char * const image_providers[] = { "sd-webui", "comfyui", "openai", "bedrock", NULL };
-
-  g_return_val_if_fail (kind < TS_N_BLOCK_KINDS, FALSE);
-
-  if (provider == NULL || provider[0] == '\0')
-    return TRUE;
-
-  switch (kind)
-    {
-    case TS_BLOCK_KIND_TEXT:
-    case TS_BLOCK_KIND_CHAT:
-      return g_strv_contains (text_providers, provider);
-
-    case TS_BLOCK_KIND_IMAGE:
-      return g_strv_contains (image_providers, provider);
-
-    case TS_BLOCK_KIND_INPUT:
-    case TS_BLOCK_KIND_STATIC_TEXT:
-    case TS_BLOCK_KIND_DOCUMENT:
-    default:
-      return FALSE;
-    }
-}
-
-const TsFieldInfo *
-ts_field_get_info (TsField field)
-{
-  g_return_val_if_fail (field < TS_N_FIELDS, NULL);
-
-  return &field_infos[field];
-}
-
-gboolean
-ts_block_id_is_valid (const char *id)
-{
-  gsize len = 0;
-
-  if (id == NULL || id[0] == '\0')
-    return FALSE;
-
-  for (const char *p = id; *p != '\0'; p++, len++)
-    {
-      if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
-        return FALSE;
-    }
-
-  return len <= TS_BLOCK_ID_MAX_LENGTH;
-}
-
 static gboolean
 is_string_type (TsFieldType type)
 {
@@ -301,9 +73,9 @@ ts_block_finalize (GObject *object)
 
   for (guint i = 0; i < TS_N_FIELDS; i++)
     {
-      if (is_string_type (field_infos[i].type))
+      if (is_string_type (_ts_field_infos[i].type))
         g_clear_pointer (&self->values[i].s, g_free);
-      else if (field_infos[i].type == TS_FIELD_TYPE_STRV)
+      else if (_ts_field_infos[i].type == TS_FIELD_TYPE_STRV)
         g_clear_pointer (&self->values[i].strv, g_strfreev);
     }
 
@@ -328,7 +100,7 @@ get_field_value (TsBlock *self,
                  TsField  field,
                  GValue  *value)
 {
-  switch (field_infos[field].type)
+  switch (_ts_field_infos[field].type)
     {
     case TS_FIELD_TYPE_BOOLEAN:
       g_value_set_boolean (value, self->values[field].b);
@@ -366,7 +138,7 @@ set_field_value (TsBlock      *self,
                  TsField       field,
                  const GValue *value)
 {
-  switch (field_infos[field].type)
+  switch (_ts_field_infos[field].type)
     {
     case TS_FIELD_TYPE_BOOLEAN:
       ts_block_set_boolean (self, field, g_value_get_boolean (value));
@@ -507,16 +279,16 @@ static void
 ts_block_constructed (GObject *object)
 {
   TsBlock *self = TS_BLOCK (object);
-  const TsField *fields = kind_infos[self->kind].fields;
+  const TsField *fields = _ts_kind_infos[self->kind].fields;
 
   G_OBJECT_CLASS (ts_block_parent_class)->constructed (object);
 
   g_assert (ts_block_id_is_valid (self->id));
 
   /* Only the fields of this kind carry a value; the others stay empty. */
-  for (guint i = 0; i < kind_infos[self->kind].n_fields; i++)
+  for (guint i = 0; i < _ts_kind_infos[self->kind].n_fields; i++)
     {
-      const TsFieldInfo *info = &field_infos[fields[i]];
+      const TsFieldInfo *info = &_ts_field_infos[fields[i]];
       FieldValue *v = &self->values[fields[i]];
 
       switch (info->type)
@@ -622,7 +394,7 @@ ts_block_class_init (TsBlockClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   for (guint i = 0; i < TS_N_FIELDS; i++)
-    properties[FIELD_PROP (i)] = field_param_spec (&field_infos[i]);
+    properties[FIELD_PROP (i)] = field_param_spec (&_ts_field_infos[i]);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -674,13 +446,13 @@ ts_block_copy (TsBlock    *self,
   ts_block_set_title (copy, self->title);
   ts_block_set_layout (copy, self->column, self->row, self->column_span, self->row_span);
 
-  for (guint i = 0; i < kind_infos[self->kind].n_fields; i++)
+  for (guint i = 0; i < _ts_kind_infos[self->kind].n_fields; i++)
     {
-      TsField field = kind_infos[self->kind].fields[i];
+      TsField field = _ts_kind_infos[self->kind].fields[i];
 
-      if (is_string_type (field_infos[field].type))
+      if (is_string_type (_ts_field_infos[field].type))
         ts_block_set_string (copy, field, self->values[field].s);
-      else if (field_infos[field].type == TS_FIELD_TYPE_STRV)
+      else if (_ts_field_infos[field].type == TS_FIELD_TYPE_STRV)
         ts_block_set_strv (copy, field, (const char * const *) self->values[field].strv);
       else
         copy->values[field] = self->values[field];
@@ -824,7 +596,7 @@ const char *
 ts_block_get_string (TsBlock *self,
                      TsField  field)
 {
-  CHECK_FIELD_VAL (self, field, is_string_type (field_infos[field].type), NULL);
+  CHECK_FIELD_VAL (self, field, is_string_type (_ts_field_infos[field].type), NULL);
 
   return self->values[field].s;
 }
@@ -845,7 +617,7 @@ ts_block_set_string (TsBlock    *self,
 {
   g_autofree char *base = NULL;
 
-  CHECK_FIELD (self, field, is_string_type (field_infos[field].type));
+  CHECK_FIELD (self, field, is_string_type (_ts_field_infos[field].type));
 
   if (value == NULL)
     value = "";
@@ -875,7 +647,7 @@ const char * const *
 ts_block_get_strv (TsBlock *self,
                    TsField  field)
 {
-  CHECK_FIELD_VAL (self, field, field_infos[field].type == TS_FIELD_TYPE_STRV, NULL);
+  CHECK_FIELD_VAL (self, field, _ts_field_infos[field].type == TS_FIELD_TYPE_STRV, NULL);
 
   return (const char * const *) self->values[field].strv;
 }
@@ -887,7 +659,7 @@ ts_block_set_strv (TsBlock            *self,
 {
   static const char * const empty[] = { NULL };
 
-  CHECK_FIELD (self, field, field_infos[field].type == TS_FIELD_TYPE_STRV);
+  CHECK_FIELD (self, field, _ts_field_infos[field].type == TS_FIELD_TYPE_STRV);
 
   if (value == NULL)
     value = empty;
@@ -905,8 +677,8 @@ ts_block_get_int (TsBlock *self,
                   TsField  field)
 {
   CHECK_FIELD_VAL (self, field,
-               field_infos[field].type == TS_FIELD_TYPE_INT ||
-               field_infos[field].type == TS_FIELD_TYPE_SEED, 0);
+               _ts_field_infos[field].type == TS_FIELD_TYPE_INT ||
+               _ts_field_infos[field].type == TS_FIELD_TYPE_SEED, 0);
 
   return self->values[field].i;
 }
@@ -925,10 +697,10 @@ ts_block_set_int (TsBlock *self,
   const TsFieldInfo *info;
 
   CHECK_FIELD (self, field,
-               field_infos[field].type == TS_FIELD_TYPE_INT ||
-               field_infos[field].type == TS_FIELD_TYPE_SEED);
+               _ts_field_infos[field].type == TS_FIELD_TYPE_INT ||
+               _ts_field_infos[field].type == TS_FIELD_TYPE_SEED);
 
-  info = &field_infos[field];
+  info = &_ts_field_infos[field];
   if (!(info->type == TS_FIELD_TYPE_SEED && value == TS_SEED_RANDOM))
     value = CLAMP (value, (gint64) info->min, (gint64) info->max);
 
@@ -943,7 +715,7 @@ double
 ts_block_get_double (TsBlock *self,
                      TsField  field)
 {
-  CHECK_FIELD_VAL (self, field, field_infos[field].type == TS_FIELD_TYPE_DOUBLE, 0.0);
+  CHECK_FIELD_VAL (self, field, _ts_field_infos[field].type == TS_FIELD_TYPE_DOUBLE, 0.0);
 
   return self->values[field].d;
 }
@@ -961,9 +733,9 @@ ts_block_set_double (TsBlock *self,
 {
   const TsFieldInfo *info;
 
-  CHECK_FIELD (self, field, field_infos[field].type == TS_FIELD_TYPE_DOUBLE);
+  CHECK_FIELD (self, field, _ts_field_infos[field].type == TS_FIELD_TYPE_DOUBLE);
 
-  info = &field_infos[field];
+  info = &_ts_field_infos[field];
   if (isnan (value))
     value = info->default_number;
   value = CLAMP (value, info->min, info->max);
@@ -979,7 +751,7 @@ gboolean
 ts_block_get_boolean (TsBlock *self,
                       TsField  field)
 {
-  CHECK_FIELD_VAL (self, field, field_infos[field].type == TS_FIELD_TYPE_BOOLEAN, FALSE);
+  CHECK_FIELD_VAL (self, field, _ts_field_infos[field].type == TS_FIELD_TYPE_BOOLEAN, FALSE);
 
   return self->values[field].b;
 }
@@ -989,7 +761,7 @@ ts_block_set_boolean (TsBlock  *self,
                       TsField   field,
                       gboolean  value)
 {
-  CHECK_FIELD (self, field, field_infos[field].type == TS_FIELD_TYPE_BOOLEAN);
+  CHECK_FIELD (self, field, _ts_field_infos[field].type == TS_FIELD_TYPE_BOOLEAN);
 
   value = !!value;
   if (self->values[field].b != value)
@@ -1022,50 +794,4 @@ ts_block_set_output (TsBlock  *self,
 
   if (g_set_object (&self->output, output))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTPUT]);
-}
-
-/**
- * ts_block_dup_upstream_ids:
- * @self: a #TsBlock
- *
- * Lists the widgets this block's templates mention, each once, in the order of first
- * mention. A template with a syntax error contributes none (ts_playground_check()
- * reports it).
- *
- * Returns: (transfer full): a %NULL-terminated array of ids
- */
-char **
-ts_block_dup_upstream_ids (TsBlock *self)
-{
-  g_autoptr(GStrvBuilder) builder = NULL;
-  g_autoptr(GHashTable) seen = NULL;
-
-  g_return_val_if_fail (TS_IS_BLOCK (self), NULL);
-
-  builder = g_strv_builder_new ();
-  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0; i < kind_infos[self->kind].n_fields; i++)
-    {
-      TsField field = kind_infos[self->kind].fields[i];
-      g_autoptr(GPtrArray) parts = NULL;
-
-      if (field_infos[field].type != TS_FIELD_TYPE_TEMPLATE)
-        continue;
-
-      parts = ts_template_parse (self->values[field].s, NULL);
-      if (parts == NULL)
-        continue;
-
-      for (guint j = 0; j < parts->len; j++)
-        {
-          const TsTemplatePart *part = g_ptr_array_index (parts, j);
-
-          if (part->kind == TS_TEMPLATE_PART_REFERENCE &&
-              g_hash_table_add (seen, g_strdup (part->value)))
-            g_strv_builder_add (builder, part->value);
-        }
-    }
-
-  return g_strv_builder_end (builder);
 }

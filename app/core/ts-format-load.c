@@ -19,25 +19,8 @@
 
 G_DEFINE_QUARK (ts-format-error-quark, ts_format_error)
 
-typedef struct
-{
-  GPtrArray *problems;
-  gboolean   newer;
-  gsize      image_bytes;
-} Loader;
-
-static const guchar png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-
-static void
-report (Loader     *loader,
-        TsSeverity  severity,
-        const char *prefix,
-        const char *key,
-        const char *format,
-        ...) G_GNUC_PRINTF (5, 6);
-
-static void
-report (Loader     *loader,
+void
+_ts_loader_report (Loader     *loader,
         TsSeverity  severity,
         const char *prefix,
         const char *key,
@@ -62,9 +45,6 @@ report (Loader     *loader,
   g_ptr_array_add (loader->problems, ts_problem_new (severity, path, message));
 }
 
-#define error_at(loader, prefix, key, ...) \
-  report (loader, TS_SEVERITY_ERROR, prefix, key, __VA_ARGS__)
-
 /* What an unknown field is: an error in a file of our version, and a warning in a file
  * from a newer one, which may well have fields we do not know. */
 static void
@@ -73,7 +53,7 @@ report_unknown (Loader     *loader,
                 const char *key,
                 const char *message)
 {
-  report (loader, loader->newer ? TS_SEVERITY_WARNING : TS_SEVERITY_ERROR,
+  _ts_loader_report (loader, loader->newer ? TS_SEVERITY_WARNING : TS_SEVERITY_ERROR,
           prefix, key, "%s", message);
 }
 
@@ -156,8 +136,8 @@ scan_structure (const char *data,
   return -1;
 }
 
-static gboolean
-check_keys (Loader             *loader,
+gboolean
+_ts_loader_check_keys (Loader             *loader,
             const cJSON        *object,
             const char         *prefix,
             const char * const *known,
@@ -187,8 +167,8 @@ check_keys (Loader             *loader,
   return ok;
 }
 
-static const char *
-type_name (const cJSON *item)
+const char *
+_ts_loader_type_name (const cJSON *item)
 {
   if (item == NULL)
     return "nothing";
@@ -207,8 +187,8 @@ type_name (const cJSON *item)
   return "an unknown value";
 }
 
-static const char *
-get_string (Loader      *loader,
+const char *
+_ts_loader_get_string (Loader      *loader,
             const cJSON *object,
             const char  *prefix,
             const char  *key,
@@ -225,15 +205,15 @@ get_string (Loader      *loader,
 
   if (!cJSON_IsString (item))
     {
-      error_at (loader, prefix, key, _("must be a string, not %s"), type_name (item));
+      error_at (loader, prefix, key, _("must be a string, not %s"), _ts_loader_type_name (item));
       return NULL;
     }
 
   return item->valuestring;
 }
 
-static gboolean
-get_integer (Loader      *loader,
+gboolean
+_ts_loader_get_integer (Loader      *loader,
              const cJSON *item,
              const char  *prefix,
              const char  *key,
@@ -246,7 +226,7 @@ get_integer (Loader      *loader,
 
   if (!cJSON_IsNumber (item))
     {
-      error_at (loader, prefix, key, _("must be a whole number, not %s"), type_name (item));
+      error_at (loader, prefix, key, _("must be a whole number, not %s"), _ts_loader_type_name (item));
       return FALSE;
     }
 
@@ -282,7 +262,7 @@ get_double (Loader      *loader,
 {
   if (!cJSON_IsNumber (item))
     {
-      error_at (loader, prefix, key, _("must be a number, not %s"), type_name (item));
+      error_at (loader, prefix, key, _("must be a number, not %s"), _ts_loader_type_name (item));
       return FALSE;
     }
 
@@ -323,14 +303,14 @@ load_field (Loader            *loader,
       if (cJSON_IsBool (item))
         ts_block_set_boolean (block, info->field, cJSON_IsTrue (item));
       else
-        error_at (loader, prefix, info->key, _("must be true or false, not %s"), type_name (item));
+        error_at (loader, prefix, info->key, _("must be true or false, not %s"), _ts_loader_type_name (item));
       break;
 
     case TS_FIELD_TYPE_STRING:
     case TS_FIELD_TYPE_TEMPLATE:
     case TS_FIELD_TYPE_PROVIDER:
       if (!cJSON_IsString (item))
-        error_at (loader, prefix, info->key, _("must be a string, not %s"), type_name (item));
+        error_at (loader, prefix, info->key, _("must be a string, not %s"), _ts_loader_type_name (item));
       else if (info->field == TS_FIELD_FILE_NAME &&
                (strchr (item->valuestring, '/') != NULL || strchr (item->valuestring, '\\') != NULL))
         error_at (loader, prefix, info->key, _("must be a file name, not a path"));
@@ -339,7 +319,7 @@ load_field (Loader            *loader,
       break;
 
     case TS_FIELD_TYPE_INT:
-      if (get_integer (loader, item, prefix, info->key, info->min, info->max, &i))
+      if (_ts_loader_get_integer (loader, item, prefix, info->key, info->min, info->max, &i))
         ts_block_set_int (block, info->field, i);
       break;
 
@@ -352,7 +332,7 @@ load_field (Loader            *loader,
             error_at (loader, prefix, info->key,
                       _("must be \"random\" or a whole number from 0 to 4294967295"));
         }
-      else if (get_integer (loader, item, prefix, info->key, info->min, info->max, &i))
+      else if (_ts_loader_get_integer (loader, item, prefix, info->key, info->min, info->max, &i))
         {
           ts_block_set_int (block, info->field, i);
         }
@@ -367,7 +347,7 @@ load_field (Loader            *loader,
       if (!cJSON_IsArray (item))
         {
           error_at (loader, prefix, info->key, _("must be an array of strings, not %s"),
-                    type_name (item));
+                    _ts_loader_type_name (item));
         }
       else
         {
@@ -382,7 +362,7 @@ load_field (Loader            *loader,
                 {
                   g_autofree char *key = g_strdup_printf ("%s[%u]", info->key, n);
 
-                  error_at (loader, prefix, key, _("must be a string, not %s"), type_name (element));
+                  error_at (loader, prefix, key, _("must be a string, not %s"), _ts_loader_type_name (element));
                   ok = FALSE;
                 }
               else
@@ -425,11 +405,11 @@ load_layout (Loader      *loader,
 
   if (!cJSON_IsObject (layout))
     {
-      error_at (loader, prefix, "layout", _("must be an object, not %s"), type_name (layout));
+      error_at (loader, prefix, "layout", _("must be an object, not %s"), _ts_loader_type_name (layout));
       return;
     }
 
-  check_keys (loader, layout, layout_prefix, keys, _("unknown layout field"));
+  _ts_loader_check_keys (loader, layout, layout_prefix, keys, _("unknown layout field"));
 
   for (guint i = 0; keys[i] != NULL; i++)
     {
@@ -438,7 +418,7 @@ load_layout (Loader      *loader,
       if (item == NULL)
         error_at (loader, layout_prefix, keys[i], _("is missing"));
       else
-        get_integer (loader, item, layout_prefix, keys[i], minima[i], maxima[i], &values[i]);
+        _ts_loader_get_integer (loader, item, layout_prefix, keys[i], minima[i], maxima[i], &values[i]);
     }
 
   if (values[0] + values[2] > TS_GRID_COLUMNS)
@@ -467,13 +447,13 @@ load_widget (Loader      *loader,
 
   if (!cJSON_IsObject (widget))
     {
-      error_at (loader, prefix, NULL, _("must be an object, not %s"), type_name (widget));
+      error_at (loader, prefix, NULL, _("must be an object, not %s"), _ts_loader_type_name (widget));
       return NULL;
     }
 
-  id = get_string (loader, widget, prefix, "id", TRUE);
-  kind_str = get_string (loader, widget, prefix, "kind", TRUE);
-  title = get_string (loader, widget, prefix, "title", TRUE);
+  id = _ts_loader_get_string (loader, widget, prefix, "id", TRUE);
+  kind_str = _ts_loader_get_string (loader, widget, prefix, "kind", TRUE);
+  title = _ts_loader_get_string (loader, widget, prefix, "title", TRUE);
 
   if (id != NULL && !ts_block_id_is_valid (id))
     {
@@ -495,7 +475,7 @@ load_widget (Loader      *loader,
 
   if (kind_str != NULL && !ts_block_kind_from_string (kind_str, &kind))
     {
-      report (loader, loader->newer ? TS_SEVERITY_WARNING : TS_SEVERITY_ERROR,
+      _ts_loader_report (loader, loader->newer ? TS_SEVERITY_WARNING : TS_SEVERITY_ERROR,
               prefix, "kind",
               loader->newer ? _("unknown kind \"%s\"; this widget was left out")
                             : _("unknown kind \"%s\"; use input, static-text, document, text, image or chat"),
@@ -553,253 +533,6 @@ load_widget (Loader      *loader,
   return g_steal_pointer (&block);
 }
 
-static gboolean
-is_base64 (const char *str,
-           gsize       length)
-{
-  if (length == 0 || length % 4 != 0)
-    return FALSE;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = str[i];
-
-      if (c == '=' && i >= length - 2)
-        {
-          if (i == length - 2 && str[length - 1] != '=')
-            return FALSE;
-          continue;
-        }
-
-      if (!g_ascii_isalnum (c) && c != '+' && c != '/')
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static void
-load_images (Loader      *loader,
-             TsOutput    *output,
-             const cJSON *images,
-             const char  *prefix)
-{
-  static const char * const keys[] = { "seed", "png", NULL };
-  guint n = 0;
-
-  if (!cJSON_IsArray (images))
-    {
-      error_at (loader, prefix, "images", _("must be an array, not %s"), type_name (images));
-      return;
-    }
-
-  for (const cJSON *image = images->child; image != NULL; image = image->next, n++)
-    {
-      g_autofree char *image_prefix = g_strdup_printf ("%s.images[%u]", prefix, n);
-      const cJSON *seed_item;
-      const char *png;
-      gint64 seed = TS_SEED_RANDOM;
-      gsize length;
-      g_autofree guchar *decoded = NULL;
-      gsize decoded_length;
-
-      if (n >= TS_FORMAT_MAX_OUTPUT_IMAGES)
-        {
-          error_at (loader, prefix, "images", _("holds more than %d images"),
-                    TS_FORMAT_MAX_OUTPUT_IMAGES);
-          return;
-        }
-
-      if (!cJSON_IsObject (image))
-        {
-          error_at (loader, image_prefix, NULL, _("must be an object, not %s"), type_name (image));
-          continue;
-        }
-
-      check_keys (loader, image, image_prefix, keys, _("unknown field"));
-
-      seed_item = cJSON_GetObjectItemCaseSensitive (image, "seed");
-      if (seed_item != NULL && !cJSON_IsNull (seed_item) &&
-          !get_integer (loader, seed_item, image_prefix, "seed", 0, 4294967295.0, &seed))
-        continue;
-
-      png = get_string (loader, image, image_prefix, "png", TRUE);
-      if (png == NULL)
-        continue;
-
-      length = strlen (png);
-      if (!is_base64 (png, length))
-        {
-          error_at (loader, image_prefix, "png", _("is not valid base64"));
-          continue;
-        }
-
-      /* Check the cap before decoding: base64 holds three bytes in four characters. */
-      if (loader->image_bytes + length / 4 * 3 > TS_FORMAT_MAX_OUTPUT_IMAGE_BYTES + 2)
-        {
-          error_at (loader, image_prefix, "png",
-                    _("images in this file exceed the limit of %d MiB in all"),
-                    TS_FORMAT_MAX_OUTPUT_IMAGE_BYTES / (1024 * 1024));
-          return;
-        }
-
-      decoded = g_base64_decode (png, &decoded_length);
-      loader->image_bytes += decoded_length;
-
-      if (decoded_length < sizeof png_signature ||
-          memcmp (decoded, png_signature, sizeof png_signature) != 0)
-        {
-          error_at (loader, image_prefix, "png", _("is not a PNG image"));
-          continue;
-        }
-
-      {
-        g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&decoded), decoded_length);
-
-        ts_output_add_image (output, bytes, seed);
-      }
-    }
-}
-
-static void
-load_messages (Loader      *loader,
-               TsOutput    *output,
-               const cJSON *messages,
-               const char  *prefix)
-{
-  static const char * const keys[] = { "role", "text", NULL };
-  guint n = 0;
-
-  if (!cJSON_IsArray (messages))
-    {
-      error_at (loader, prefix, "messages", _("must be an array, not %s"), type_name (messages));
-      return;
-    }
-
-  for (const cJSON *message = messages->child; message != NULL; message = message->next, n++)
-    {
-      g_autofree char *message_prefix = g_strdup_printf ("%s.messages[%u]", prefix, n);
-      const char *role;
-      const char *text;
-
-      if (n >= TS_FORMAT_MAX_OUTPUT_MESSAGES)
-        {
-          error_at (loader, prefix, "messages", _("holds more than %d messages"),
-                    TS_FORMAT_MAX_OUTPUT_MESSAGES);
-          return;
-        }
-
-      if (!cJSON_IsObject (message))
-        {
-          error_at (loader, message_prefix, NULL, _("must be an object, not %s"),
-                    type_name (message));
-          continue;
-        }
-
-      check_keys (loader, message, message_prefix, keys, _("unknown field"));
-      role = get_string (loader, message, message_prefix, "role", TRUE);
-      text = get_string (loader, message, message_prefix, "text", TRUE);
-
-      if (role != NULL && !g_str_equal (role, "user") && !g_str_equal (role, "assistant"))
-        error_at (loader, message_prefix, "role",
-                  _("is \"%s\"; it must be \"user\" or \"assistant\""), role);
-      else if (role != NULL && text != NULL)
-        ts_output_add_message (output,
-                               g_str_equal (role, "user") ? TS_CHAT_ROLE_USER : TS_CHAT_ROLE_ASSISTANT,
-                               text);
-    }
-}
-
-static void
-load_outputs (Loader       *loader,
-              TsPlayground *playground,
-              const cJSON  *outputs)
-{
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-
-  if (!cJSON_IsObject (outputs))
-    {
-      error_at (loader, "outputs", NULL, _("must be an object, not %s"), type_name (outputs));
-      return;
-    }
-
-  for (const cJSON *entry = outputs->child; entry != NULL; entry = entry->next)
-    {
-      static const char * const text_keys[] = { "text", NULL };
-      static const char * const image_keys[] = { "images", NULL };
-      static const char * const chat_keys[] = { "messages", NULL };
-      g_autofree char *prefix = g_strdup_printf ("outputs.%s", entry->string);
-      g_autoptr(TsOutput) output = NULL;
-      TsBlock *block;
-      const char * const *keys;
-      const cJSON *item;
-
-      if (!g_hash_table_add (seen, entry->string))
-        {
-          error_at (loader, prefix, NULL, _("duplicate key"));
-          continue;
-        }
-
-      block = ts_playground_lookup_block (playground, entry->string);
-      if (block == NULL)
-        {
-          error_at (loader, prefix, NULL, _("no widget has the id \"%s\""), entry->string);
-          continue;
-        }
-
-      if (!cJSON_IsObject (entry))
-        {
-          error_at (loader, prefix, NULL, _("must be an object, not %s"), type_name (entry));
-          continue;
-        }
-
-      switch (ts_block_get_kind (block))
-        {
-        case TS_BLOCK_KIND_INPUT:
-        case TS_BLOCK_KIND_TEXT:
-          keys = text_keys;
-          break;
-
-        case TS_BLOCK_KIND_IMAGE:
-          keys = image_keys;
-          break;
-
-        case TS_BLOCK_KIND_CHAT:
-          keys = chat_keys;
-          break;
-
-        case TS_BLOCK_KIND_STATIC_TEXT:
-        case TS_BLOCK_KIND_DOCUMENT:
-        default:
-          error_at (loader, prefix, NULL, _("%s widgets have no output"),
-                    ts_block_kind_get_display_name (ts_block_get_kind (block)));
-          continue;
-        }
-
-      check_keys (loader, entry, prefix, keys, _("is not an output of this kind of widget"));
-      output = ts_output_new ();
-
-      if ((item = cJSON_GetObjectItemCaseSensitive (entry, "text")) != NULL && keys == text_keys)
-        {
-          if (!cJSON_IsString (item))
-            error_at (loader, prefix, "text", _("must be a string, not %s"), type_name (item));
-          else if (strlen (item->valuestring) > TS_FORMAT_MAX_OUTPUT_TEXT_BYTES)
-            error_at (loader, prefix, "text", _("is longer than the limit of %d MiB"),
-                      TS_FORMAT_MAX_OUTPUT_TEXT_BYTES / (1024 * 1024));
-          else
-            ts_output_set_text (output, item->valuestring);
-        }
-
-      if ((item = cJSON_GetObjectItemCaseSensitive (entry, "images")) != NULL && keys == image_keys)
-        load_images (loader, output, item, prefix);
-
-      if ((item = cJSON_GetObjectItemCaseSensitive (entry, "messages")) != NULL && keys == chat_keys)
-        load_messages (loader, output, item, prefix);
-
-      ts_block_set_output (block, output);
-    }
-}
-
 static void
 load_settings (Loader       *loader,
                TsPlayground *playground,
@@ -811,7 +544,7 @@ load_settings (Loader       *loader,
 
   if (!cJSON_IsObject (settings))
     {
-      error_at (loader, "settings", NULL, _("must be an object, not %s"), type_name (settings));
+      error_at (loader, "settings", NULL, _("must be an object, not %s"), _ts_loader_type_name (settings));
       return;
     }
 
@@ -823,11 +556,11 @@ load_settings (Loader       *loader,
     }
   json_keys = g_strv_builder_end (builder);
 
-  check_keys (loader, settings, "settings", (const char * const *) json_keys, _("unknown setting"));
+  _ts_loader_check_keys (loader, settings, "settings", (const char * const *) json_keys, _("unknown setting"));
 
   for (guint i = 0; keys[i] != NULL; i++)
     {
-      const char *value = get_string (loader, settings, "settings", json_keys[i], FALSE);
+      const char *value = _ts_loader_get_string (loader, settings, "settings", json_keys[i], FALSE);
 
       if (value != NULL)
         ts_playground_set_setting (playground, keys[i], value);
@@ -898,7 +631,7 @@ load_root (Loader      *loader,
   if (!cJSON_IsObject (root))
     {
       error_at (loader, NULL, NULL, _("this is not a Tessera playground: the file holds %s, not a JSON object"),
-                type_name (root));
+                _ts_loader_type_name (root));
       return NULL;
     }
 
@@ -930,7 +663,7 @@ load_root (Loader      *loader,
     {
       g_autofree char *found = cJSON_IsNumber (version) && isfinite (version->valuedouble)
                                ? _ts_format_number (version->valuedouble)
-                               : g_strdup (type_name (version));
+                               : g_strdup (_ts_loader_type_name (version));
 
       error_at (loader, "version", NULL, _("must be a whole number from 1 up, not %s"), found);
       return NULL;
@@ -940,19 +673,19 @@ load_root (Loader      *loader,
   if (version_number > TS_FORMAT_VERSION)
     {
       loader->newer = TRUE;
-      report (loader, TS_SEVERITY_WARNING, "version", NULL,
+      _ts_loader_report (loader, TS_SEVERITY_WARNING, "version", NULL,
               _("the file was made by a newer Tessera (format version %" G_GINT64_FORMAT
                 "); this version reads format version %d and leaves out what it does not know"),
               version_number, TS_FORMAT_VERSION);
     }
 
-  check_keys (loader, root, NULL, root_keys, _("unknown field"));
+  _ts_loader_check_keys (loader, root, NULL, root_keys, _("unknown field"));
 
   playground = ts_playground_new ();
 
-  if ((str = get_string (loader, root, NULL, "title", TRUE)) != NULL)
+  if ((str = _ts_loader_get_string (loader, root, NULL, "title", TRUE)) != NULL)
     ts_playground_set_title (playground, str);
-  if ((str = get_string (loader, root, NULL, "description", FALSE)) != NULL)
+  if ((str = _ts_loader_get_string (loader, root, NULL, "description", FALSE)) != NULL)
     ts_playground_set_description (playground, str);
   if ((item = cJSON_GetObjectItemCaseSensitive (root, "settings")) != NULL)
     load_settings (loader, playground, item);
@@ -967,7 +700,7 @@ load_root (Loader      *loader,
     }
   else if (!cJSON_IsArray (widgets))
     {
-      error_at (loader, "widgets", NULL, _("must be an array, not %s"), type_name (widgets));
+      error_at (loader, "widgets", NULL, _("must be an array, not %s"), _ts_loader_type_name (widgets));
     }
   else if (cJSON_GetArraySize (widgets) > TS_PLAYGROUND_MAX_BLOCKS)
     {
@@ -994,7 +727,7 @@ load_root (Loader      *loader,
   g_ptr_array_extend_and_steal (loader->problems, g_steal_pointer (&problems));
 
   if ((item = cJSON_GetObjectItemCaseSensitive (root, "outputs")) != NULL)
-    load_outputs (loader, playground, item);
+    _ts_format_load_outputs (loader, playground, item);
 
   return g_steal_pointer (&playground);
 }
@@ -1110,193 +843,4 @@ ts_format_load_data (const char *data,
     return NULL;
 
   return g_steal_pointer (&playground);
-}
-
-static GBytes *
-read_capped (GFile         *file,
-             GCancellable  *cancellable,
-             gboolean      *too_large,
-             GError       **error)
-{
-  g_autoptr(GFileInputStream) stream = NULL;
-  g_autoptr(GByteArray) buffer = NULL;
-
-  *too_large = FALSE;
-
-  stream = g_file_read (file, cancellable, error);
-  if (stream == NULL)
-    return NULL;
-
-  buffer = g_byte_array_new ();
-
-  for (;;)
-    {
-      guint8 chunk[64 * 1024];
-      gssize n = g_input_stream_read (G_INPUT_STREAM (stream), chunk, sizeof chunk,
-                                      cancellable, error);
-
-      if (n < 0)
-        return NULL;
-      if (n == 0)
-        break;
-
-      if (buffer->len + (gsize) n > TS_FORMAT_MAX_FILE_SIZE)
-        {
-          *too_large = TRUE;
-          break;
-        }
-
-      g_byte_array_append (buffer, chunk, n);
-    }
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
-}
-
-/**
- * ts_format_load_file:
- * @file: a .tessera file
- * @cancellable: (nullable): a #GCancellable
- * @problems: (element-type TsProblem): where to append every problem found
- * @error: return location for an error
- *
- * Reads and validates @file, reading no more than the size limit.
- *
- * Returns: (transfer full) (nullable): the playground; %NULL with a #GIOError if the
- *   file could not be read, or with %TS_FORMAT_ERROR_INVALID if @problems gained an error
- */
-TsPlayground *
-ts_format_load_file (GFile         *file,
-                     GCancellable  *cancellable,
-                     GPtrArray     *problems,
-                     GError       **error)
-{
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(TsPlayground) playground = NULL;
-  g_autofree char *name = NULL;
-  gboolean too_large;
-  guint errors_before;
-
-  g_return_val_if_fail (G_IS_FILE (file), NULL);
-  g_return_val_if_fail (problems != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  bytes = read_capped (file, cancellable, &too_large, error);
-  if (bytes == NULL)
-    return NULL;
-
-  name = g_file_get_basename (file);
-  errors_before = ts_problems_count (problems, TS_SEVERITY_ERROR);
-
-  if (too_large)
-    {
-      ts_problems_add (problems, TS_SEVERITY_ERROR, NULL,
-                       _("the file is larger than %d MiB, the limit for playground files"),
-                       TS_FORMAT_MAX_FILE_SIZE / (1024 * 1024));
-    }
-  else
-    {
-      playground = ts_format_load_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                        problems);
-    }
-
-  if (playground == NULL)
-    {
-      guint n = ts_problems_count (problems, TS_SEVERITY_ERROR) - errors_before;
-
-      g_set_error (error, TS_FORMAT_ERROR, TS_FORMAT_ERROR_INVALID,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "“%s” is not a valid playground: %u problem",
-                                "“%s” is not a valid playground: %u problems", n),
-                   name, n);
-      return NULL;
-    }
-
-  return g_steal_pointer (&playground);
-}
-
-typedef struct
-{
-  GFile     *file;
-  GPtrArray *problems;
-} LoadData;
-
-static void
-load_data_free (LoadData *data)
-{
-  g_clear_object (&data->file);
-  g_clear_pointer (&data->problems, g_ptr_array_unref);
-  g_free (data);
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  LoadData *data = task_data;
-  GError *error = NULL;
-  TsPlayground *playground;
-
-  playground = ts_format_load_file (data->file, cancellable, data->problems, &error);
-  if (playground == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, playground, g_object_unref);
-}
-
-/**
- * ts_format_load_file_async:
- * @file: a .tessera file
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when loading ends
- * @user_data: data for @callback
- *
- * Loads @file on a worker thread; see ts_format_load_file().
- */
-void
-ts_format_load_file_async (GFile               *file,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  LoadData *data;
-
-  g_return_if_fail (G_IS_FILE (file));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  data = g_new0 (LoadData, 1);
-  data->file = g_object_ref (file);
-  data->problems = ts_problems_new ();
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ts_format_load_file_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  g_task_run_in_thread (task, load_thread);
-}
-
-/**
- * ts_format_load_file_finish:
- * @result: the result given to the callback
- * @problems: (element-type TsProblem): where to append every problem found
- * @error: return location for an error
- *
- * Returns: (transfer full) (nullable): the playground, as ts_format_load_file() does
- */
-TsPlayground *
-ts_format_load_file_finish (GAsyncResult  *result,
-                            GPtrArray     *problems,
-                            GError       **error)
-{
-  LoadData *data;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (problems != NULL, NULL);
-
-  data = g_task_get_task_data (G_TASK (result));
-  for (guint i = 0; i < data->problems->len; i++)
-    g_ptr_array_add (problems, ts_problem_copy (g_ptr_array_index (data->problems, i)));
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

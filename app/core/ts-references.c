@@ -434,6 +434,55 @@ check_mentions (Check *check)
 }
 
 /**
+ * ts_block_dup_upstream_ids:
+ * @self: a #TsBlock
+ *
+ * Lists the widgets this block's templates mention, each once, in the order of first
+ * mention. A template with a syntax error contributes none (ts_playground_check()
+ * reports it).
+ *
+ * Returns: (transfer full): a %NULL-terminated array of ids
+ */
+char **
+ts_block_dup_upstream_ids (TsBlock *self)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  const TsField *fields;
+  guint n_fields;
+
+  g_return_val_if_fail (TS_IS_BLOCK (self), NULL);
+
+  fields = ts_block_kind_get_fields (ts_block_get_kind (self), &n_fields);
+  builder = g_strv_builder_new ();
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      TsField field = fields[i];
+      g_autoptr(GPtrArray) parts = NULL;
+
+      if (ts_field_get_info (field)->type != TS_FIELD_TYPE_TEMPLATE)
+        continue;
+
+      parts = ts_template_parse (ts_block_get_string (self, field), NULL);
+      if (parts == NULL)
+        continue;
+
+      for (guint j = 0; j < parts->len; j++)
+        {
+          const TsTemplatePart *part = g_ptr_array_index (parts, j);
+
+          if (part->kind == TS_TEMPLATE_PART_REFERENCE &&
+              g_hash_table_add (seen, g_strdup (part->value)))
+            g_strv_builder_add (builder, part->value);
+        }
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/**
  * ts_playground_check:
  * @self: a #TsPlayground
  * @file_index: (nullable) (array): for each block, its index in the file it came from,
