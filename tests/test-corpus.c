@@ -44,7 +44,7 @@ test_invalid_file (gconstpointer data)
   g_autoptr(GPtrArray) problems = ts_problems_new ();
   g_autoptr(TsPlayground) playground = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) actual = g_string_new (NULL);
+  g_autofree char *actual = NULL;
 
   g_assert_true (g_file_get_contents (expected_path, &expected, NULL, NULL));
 
@@ -53,14 +53,8 @@ test_invalid_file (gconstpointer data)
   g_assert_error (error, TS_FORMAT_ERROR, TS_FORMAT_ERROR_INVALID);
   g_assert_cmpuint (ts_problems_count (problems, TS_SEVERITY_ERROR), >, 0);
 
-  for (guint i = 0; i < problems->len; i++)
-    {
-      g_autofree char *line = ts_problem_to_string (g_ptr_array_index (problems, i));
-
-      g_string_append_printf (actual, "%s: %s\n", name, line);
-    }
-
-  g_assert_cmpstr (actual->str, ==, expected);
+  actual = ts_problems_format (problems, name);
+  g_assert_cmpstr (actual, ==, expected);
 }
 
 static void

@@ -31,21 +31,6 @@ load_string (const char *text,
   return ts_format_load_data (text, strlen (text), problems);
 }
 
-static char *
-problems_to_string (GPtrArray *problems)
-{
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < problems->len; i++)
-    {
-      g_autofree char *line = ts_problem_to_string (g_ptr_array_index (problems, i));
-
-      g_string_append_printf (out, "%s\n", line);
-    }
-
-  return g_string_free (out, FALSE);
-}
-
 static void
 test_examples_round_trip (void)
 {
@@ -181,7 +166,7 @@ test_snapshot_round_trip (void)
   saved = ts_format_save_bytes (playground, TS_FORMAT_SAVE_OUTPUTS);
 
   loaded = ts_format_load_data (g_bytes_get_data (saved, NULL), g_bytes_get_size (saved), problems);
-  text = problems_to_string (problems);
+  text = ts_problems_format (problems, NULL);
   g_assert_cmpstr (text, ==, "");
   g_assert_nonnull (loaded);
 
@@ -246,7 +231,7 @@ test_control_characters_rejected (void)
   g_assert_nonnull (strstr (g_bytes_get_data (saved, NULL), "\\u0001"));
   loaded = ts_format_load_data (g_bytes_get_data (saved, NULL), g_bytes_get_size (saved), problems);
   g_assert_null (loaded);
-  text = problems_to_string (problems);
+  text = ts_problems_format (problems, NULL);
   g_assert_cmpstr (text, ==, "widgets[4].content: contains control characters\n");
 }
 
@@ -267,7 +252,7 @@ test_newer_version (void)
     "}\n";
   g_autoptr(GPtrArray) problems = ts_problems_new ();
   g_autoptr(TsPlayground) playground = load_string (text, problems);
-  g_autofree char *report = problems_to_string (problems);
+  g_autofree char *report = ts_problems_format (problems, NULL);
 
   g_assert_nonnull (playground);
   g_assert_cmpstr (report, ==,
@@ -313,7 +298,7 @@ test_huge_and_hostile_input (void)
 
   memset (huge, ' ', size);
   g_assert_null (ts_format_load_data (huge, size, problems));
-  report = problems_to_string (problems);
+  report = ts_problems_format (problems, NULL);
   g_assert_cmpstr (report, ==, "the file is 33.6\u00a0MB; Tessera opens playground files up to 32 MiB\n");
 
   /* Nesting far past cJSON's own limit must not recurse at all. */
@@ -372,7 +357,7 @@ test_file_too_large_on_disk (void)
   playground = ts_format_load_file (file, NULL, problems, &error);
   g_assert_null (playground);
   g_assert_error (error, TS_FORMAT_ERROR, TS_FORMAT_ERROR_INVALID);
-  report = problems_to_string (problems);
+  report = ts_problems_format (problems, NULL);
   g_assert_cmpstr (report, ==, "the file is larger than 32 MiB, the limit for playground files\n");
 
   g_unlink (path);

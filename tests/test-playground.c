@@ -29,21 +29,6 @@ items_changed_cb (GListModel   *model,
   record->calls++;
 }
 
-static char *
-problems_to_string (GPtrArray *problems)
-{
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < problems->len; i++)
-    {
-      g_autofree char *line = ts_problem_to_string (g_ptr_array_index (problems, i));
-
-      g_string_append_printf (out, "%s\n", line);
-    }
-
-  return g_string_free (out, FALSE);
-}
-
 static void
 test_add_remove_move (void)
 {
@@ -206,7 +191,7 @@ test_check_problems (void)
   ts_block_set_string (helper, TS_FIELD_CONTEXT, "@[w1]");
 
   problems = ts_playground_check (playground, NULL);
-  text = problems_to_string (problems);
+  text = ts_problems_format (problems, NULL);
   g_assert_cmpstr (text, ==,
                    "widgets[3].title: \"Story\" is also the title of widgets[0]; titles must be unique\n"
                    "widgets[3].provider: provider \"sd-webui\" cannot run text widgets; use \"ollama\", \"openai\", \"bedrock\"\n"
@@ -241,7 +226,7 @@ test_check_two_cycles_and_file_index (void)
   ts_block_set_string (blocks[4], TS_FIELD_PROMPT, "@[w4]");
 
   problems = ts_playground_check (playground, file_index);
-  text = problems_to_string (problems);
+  text = ts_problems_format (problems, NULL);
   g_assert_cmpstr (text, ==,
                    "widgets[2].prompt: mentions form a cycle: B1 → B2 → B1\n"
                    "widgets[5].system_prompt: mentions form a cycle: B3 → B4 → B3\n");

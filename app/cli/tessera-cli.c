@@ -57,14 +57,11 @@ validate (int    argc,
       g_autoptr(TsPlayground) playground = NULL;
       g_autoptr(GError) error = NULL;
 
+      g_autofree char *report = NULL;
+
       playground = ts_format_load_file (file, NULL, problems, &error);
-
-      for (guint p = 0; p < problems->len; p++)
-        {
-          g_autofree char *line = ts_problem_to_string (g_ptr_array_index (problems, p));
-
-          g_print ("%s: %s\n", argv[i], line);
-        }
+      report = ts_problems_format (problems, argv[i]);
+      g_print ("%s", report);
 
       if (playground != NULL)
         continue;

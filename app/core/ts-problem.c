@@ -69,6 +69,37 @@ ts_problem_to_string (const TsProblem *problem)
 }
 
 /**
+ * ts_problems_format:
+ * @problems: (element-type TsProblem): the problems
+ * @prefix: (nullable): text put before each line, such as a file name
+ *
+ * Formats @problems one a line, each as ts_problem_to_string() does, after `@prefix: `
+ * when @prefix is given. This is what `tessera-cli validate` prints.
+ *
+ * Returns: (transfer full): the lines, each ending in a newline; "" for no problems
+ */
+char *
+ts_problems_format (GPtrArray  *problems,
+                    const char *prefix)
+{
+  GString *out;
+
+  g_return_val_if_fail (problems != NULL, NULL);
+
+  out = g_string_new (NULL);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      g_autofree char *line = ts_problem_to_string (g_ptr_array_index (problems, i));
+
+      if (prefix != NULL)
+        g_string_append_printf (out, "%s: ", prefix);
+      g_string_append_printf (out, "%s\n", line);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/**
  * ts_problems_new:
  *
  * Returns: (transfer full) (element-type TsProblem): an empty array that frees its problems

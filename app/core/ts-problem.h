@@ -38,6 +38,8 @@ TsProblem *ts_problem_new        (TsSeverity       severity,
 TsProblem *ts_problem_copy       (const TsProblem *problem);
 void       ts_problem_free       (TsProblem       *problem);
 char      *ts_problem_to_string  (const TsProblem *problem);
+char      *ts_problems_format    (GPtrArray       *problems,
+                                  const char      *prefix);
 void       ts_problems_add       (GPtrArray       *problems,
                                   TsSeverity       severity,
                                   const char      *path,
