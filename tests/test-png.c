@@ -68,46 +68,53 @@ start_png (guint32 width,
   return png;
 }
 
-/* The offset of the first chunk of @type, or -1. */
+static guint32
+get_be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+/* Counts the chunks of @type, and gives the offset of the first one in @first (-1 when
+ * there is none). */
+static guint
+scan_chunks (GBytes     *png,
+             const char *type,
+             gssize     *first)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (png, &length);
+  guint n = 0;
+
+  *first = -1;
+  for (gsize offset = 8; offset + 12 <= length; offset += 12 + (gsize) get_be32 (data + offset))
+    {
+      if (memcmp (data + offset + 4, type, 4) != 0)
+        continue;
+      if (n++ == 0)
+        *first = offset;
+    }
+
+  return n;
+}
+
 static gssize
 find_chunk (GBytes     *png,
             const char *type)
 {
-  gsize length;
-  const guint8 *data = g_bytes_get_data (png, &length);
-  gsize offset = 8;
+  gssize first;
 
-  while (offset + 12 <= length)
-    {
-      guint32 body = ((guint32) data[offset] << 24) | (data[offset + 1] << 16)
-                     | (data[offset + 2] << 8) | data[offset + 3];
+  scan_chunks (png, type, &first);
 
-      if (memcmp (data + offset + 4, type, 4) == 0)
-        return offset;
-      offset += 12 + (gsize) body;
-    }
-
-  return -1;
+  return first;
 }
 
 static guint
 count_chunks (GBytes     *png,
               const char *type)
 {
-  gsize length;
-  const guint8 *data = g_bytes_get_data (png, &length);
-  guint n = 0;
+  gssize first;
 
-  for (gsize offset = 8; offset + 12 <= length;)
-    {
-      guint32 body = ((guint32) data[offset] << 24) | (data[offset + 1] << 16)
-                     | (data[offset + 2] << 8) | data[offset + 3];
-
-      n += memcmp (data + offset + 4, type, 4) == 0;
-      offset += 12 + (gsize) body;
-    }
-
-  return n;
+  return scan_chunks (png, type, &first);
 }
 
 /* A copy of @png with a chunk inserted before the first chunk of type @before. */
@@ -530,8 +537,7 @@ pixel_chunks (GBytes *png)
 
   g_assert_cmpint (start, >, 0);
   while (memcmp (data + end + 4, "IDAT", 4) == 0)
-    end += 12 + (((gsize) data[end] << 24) | (data[end + 1] << 16) | (data[end + 2] << 8)
-                 | data[end + 3]);
+    end += 12 + (gsize) get_be32 (data + end);
 
   return g_bytes_new_from_bytes (png, start, end - start);
 }
