@@ -73,7 +73,7 @@ ts_cache_finalize (GObject *object)
 {
   TsCache *self = (TsCache *) object;
 
-  g_queue_clear (&self->lru);
+  g_queue_init (&self->lru);
   g_clear_pointer (&self->memory, g_hash_table_unref);
   g_clear_pointer (&self->disk, g_hash_table_unref);
   g_clear_pointer (&self->directory, g_free);

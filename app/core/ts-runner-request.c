@@ -340,7 +340,8 @@ text_parameters (TsTextRequest *request)
   g_variant_builder_add (&builder, "{sv}", "top_p", g_variant_new_double (request->top_p));
   g_variant_builder_add (&builder, "{sv}", "max_tokens", g_variant_new_int64 (request->max_tokens));
   g_variant_builder_add (&builder, "{sv}", "stop",
-                         g_variant_new_strv ((const char * const *) request->stop, -1));
+                         g_variant_new_strv ((const char * const *) request->stop,
+                                             request->stop != NULL ? -1 : 0));
 
   return g_variant_ref_sink (g_variant_builder_end (&builder));
 }
@@ -547,7 +548,7 @@ _ts_runner_job_apply_variant (RunnerJob *job,
 
       result = ts_text_result_new ();
       g_clear_pointer (&result->text, g_free);
-      g_variant_get (value, TEXT_VALUE_TYPE, &result->text, &finish_reason,
+      g_variant_get (value, "(s&sxx)", &result->text, &finish_reason,
                      &result->input_tokens, &result->output_tokens);
       if (!g_utf8_validate (result->text, -1, NULL))
         return FALSE;

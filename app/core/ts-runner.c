@@ -347,8 +347,8 @@ ts_runner_dispose (GObject *object)
   g_clear_handle_id (&self->pump_id, g_source_remove);
   g_clear_handle_id (&self->debounce_id, g_source_remove);
 
-  g_queue_clear (&self->ready);
-  g_queue_clear (&self->slot_wait);
+  g_queue_init (&self->ready);
+  g_queue_init (&self->slot_wait);
   g_clear_pointer (&self->nodes, g_hash_table_unref);
   g_clear_pointer (&self->models, g_hash_table_unref);
   g_clear_object (&self->cache);
