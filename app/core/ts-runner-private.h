@@ -56,6 +56,7 @@ struct _TsRunner
   guint               pump_id;
   guint               debounce_id;
   GHashTable         *models;       /* provider id → ModelsQuery */
+  GHashTable         *settling;     /* abandoned jobs whose callbacks are still due */
 };
 
 /* A request on its way: built from a block, answered from the cache or a provider. The
@@ -77,6 +78,7 @@ struct _RunnerJob
   GString        *streamed;
   TsRunRecord    *record;
   gint64          started_us;
+  TsRunner       *settling_in;    /* the runner counting it as settling, if alive */
 };
 
 /* ts-runner-request.c */

@@ -496,6 +496,25 @@ detach (TsRunner  *self,
   job->node = NULL;
 }
 
+/* An abandoned job is freed when its provider calls back; until then it settles. */
+static void
+abandon (TsRunner  *self,
+         RunnerJob *job)
+{
+  detach (self, job);
+  job->settling_in = self;
+  g_hash_table_add (self->settling, job);
+  g_cancellable_cancel (job->cancellable);
+}
+
+static void
+free_abandoned (RunnerJob *job)
+{
+  if (job->settling_in != NULL)
+    g_hash_table_remove (job->settling_in->settling, job);
+  _ts_runner_job_free (job);
+}
+
 static void
 finish_record (RunnerJob    *job,
                TsRunOutcome  outcome,
@@ -678,7 +697,7 @@ text_ready_cb (GObject      *object,
   text = ts_provider_generate_text_finish (TS_PROVIDER (object), result, &error);
   if (self == NULL)
     {
-      _ts_runner_job_free (job);
+      free_abandoned (job);
       return;
     }
 
@@ -709,7 +728,7 @@ image_ready_cb (GObject      *object,
   images = ts_provider_generate_image_finish (TS_PROVIDER (object), result, &error);
   if (self == NULL)
     {
-      _ts_runner_job_free (job);
+      free_abandoned (job);
       return;
     }
 
@@ -801,7 +820,7 @@ models_ready_cb (GObject      *object,
       RunnerJob *job = g_ptr_array_index (waiting, i);
 
       if (job->runner == NULL)
-        _ts_runner_job_free (job);
+        free_abandoned (job);
       else
         check_vision_and_send (self, job, query);
     }
@@ -995,8 +1014,7 @@ cancel_node (TsRunner   *self,
       node->record = ts_run_record_ref (job->record);
       if (job->is_chat)
         chat_rollback (job);
-      detach (self, job);
-      g_cancellable_cancel (job->cancellable);
+      abandon (self, job);
     }
 
   dequeue (node);
@@ -1088,12 +1106,25 @@ _ts_runner_abandon_all (TsRunner *self)
       RunnerJob *job = node->job;
 
       if (job != NULL)
-        {
-          detach (self, job);
-          g_cancellable_cancel (job->cancellable);
-        }
+        abandon (self, job);
       dequeue (node);
     }
+}
+
+/**
+ * ts_runner_get_n_settling:
+ *
+ * Cancelled requests end promptly, but their providers still call back, on the main
+ * context, to let go of them. A program about to exit iterates until none is left.
+ *
+ * Returns: how many cancelled requests have not yet called back
+ */
+guint
+ts_runner_get_n_settling (TsRunner *self)
+{
+  g_return_val_if_fail (TS_IS_RUNNER (self), 0);
+
+  return g_hash_table_size (self->settling);
 }
 
 /* Chat */

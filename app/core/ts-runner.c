@@ -344,6 +344,17 @@ ts_runner_dispose (GObject *object)
   TsRunner *self = (TsRunner *) object;
 
   _ts_runner_abandon_all (self);
+  if (self->settling != NULL)
+    {
+      GHashTableIter iter;
+      RunnerJob *job;
+
+      /* Jobs outlive their runner until their callbacks come. */
+      g_hash_table_iter_init (&iter, self->settling);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &job, NULL))
+        job->settling_in = NULL;
+      g_clear_pointer (&self->settling, g_hash_table_unref);
+    }
   g_clear_handle_id (&self->pump_id, g_source_remove);
   g_clear_handle_id (&self->debounce_id, g_source_remove);
 
@@ -562,6 +573,7 @@ static void
 ts_runner_init (TsRunner *self)
 {
   self->nodes = g_hash_table_new_full (NULL, NULL, NULL, node_free);
+  self->settling = g_hash_table_new (NULL, NULL);
   self->models = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, _ts_runner_models_query_free);
   self->concurrency = TS_RUNNER_DEFAULT_CONCURRENCY;
   self->debounce_ms = TS_RUNNER_DEFAULT_DEBOUNCE_MS;

@@ -120,6 +120,7 @@ const char         *ts_runner_get_default_image_provider (TsRunner   *self);
 void                ts_runner_set_default_image_provider (TsRunner   *self,
                                                           const char *provider);
 gboolean            ts_runner_get_busy           (TsRunner           *self);
+guint               ts_runner_get_n_settling     (TsRunner           *self);
 
 gboolean            ts_runner_run                (TsRunner           *self,
                                                   TsBlock            *block,
