@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "fake-provider.h"
+#include "ts-format.h"
+#include "ts-problem.h"
 #include "ts-runner.h"
 #include "ts-template.h"
 
@@ -508,6 +510,63 @@ test_record (Fixture       *f,
   g_assert_true (ts_output_get_run_record (ts_block_get_output (story)) == record);
 }
 
+static void
+test_snapshot (Fixture       *f,
+               gconstpointer  data)
+{
+  TsBlock *story = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Story", "once");
+  TsBlock *picture = ts_fake_add_block (f->playground, TS_BLOCK_KIND_IMAGE, "Picture", "{Story}");
+  g_autoptr(GBytes) saved = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GPtrArray) problems = ts_problems_new ();
+  g_autoptr(TsPlayground) loaded = NULL;
+  g_autofree char *broken = NULL;
+  TsRunRecord *original, *record;
+  g_auto(GStrv) stop = NULL;
+  double temperature;
+
+  ts_block_set_strv (story, TS_FIELD_STOP_SEQUENCES, (const char * const[]) { "THE END", NULL });
+  run_all (f, TS_RUN_SCOPE_ALL);
+
+  /* Records travel with the outputs into a snapshot, and back. */
+  saved = ts_format_save_bytes (f->playground, TS_FORMAT_SAVE_OUTPUTS);
+  g_assert_nonnull (strstr (g_bytes_get_data (saved, NULL), "\"outcome\": \"succeeded\""));
+  loaded = ts_format_load_data (g_bytes_get_data (saved, NULL), g_bytes_get_size (saved), problems);
+  g_assert_nonnull (loaded);
+  g_assert_cmpuint (problems->len, ==, 0);
+
+  original = ts_runner_get_record (f->runner, story);
+  record = ts_output_get_run_record (ts_block_get_output (ts_playground_lookup_block (loaded, ts_block_get_id (story))));
+  g_assert_nonnull (record);
+  g_assert_cmpstr (record->provider, ==, "ollama");
+  g_assert_cmpstr (record->model, ==, "m");
+  g_assert_cmpint (record->input_tokens, ==, 11);
+  g_assert_cmpint (record->total_us, ==, original->total_us);
+  g_assert_cmpint (record->first_chunk_us, ==, original->first_chunk_us);
+  g_assert_true (g_date_time_equal (record->started, original->started));
+  g_assert_true (g_variant_lookup (record->parameters, "temperature", "d", &temperature));
+  g_assert_cmpfloat (temperature, ==, 0.7);
+  g_assert_true (g_variant_lookup (record->parameters, "stop", "^as", &stop));
+  g_assert_cmpstr (stop[0], ==, "THE END");
+  record = ts_output_get_run_record (ts_block_get_output (ts_playground_lookup_block (loaded, ts_block_get_id (picture))));
+  g_assert_cmpint (record->seed, ==, 4242);
+
+  /* Saving what was loaded gives the same bytes. */
+  again = ts_format_save_bytes (loaded, TS_FORMAT_SAVE_OUTPUTS);
+  g_assert_true (g_bytes_equal (saved, again));
+
+  /* A damaged record is a problem with a path, not a crash. */
+  broken = g_strdup (g_bytes_get_data (saved, NULL));
+  memcpy (strstr (broken, "\"succeeded\""), "\"succeedex\"", strlen ("\"succeedex\""));
+  g_clear_object (&loaded);
+  loaded = ts_format_load_data (broken, strlen (broken), problems);
+  g_assert_null (loaded);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_cmpstr (((TsProblem *) g_ptr_array_index (problems, 0))->message, ==,
+                   "is \"succeedex\"; it must be \"succeeded\", \"cached\", \"failed\" or \"cancelled\"");
+  g_assert_true (g_str_has_suffix (((TsProblem *) g_ptr_array_index (problems, 0))->path, ".run.outcome"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -530,6 +589,7 @@ main (int   argc,
   ADD ("vision", test_vision);
   ADD ("document-cap", test_document_cap);
   ADD ("record", test_record);
+  ADD ("snapshot", test_snapshot);
 
 #undef ADD
 
