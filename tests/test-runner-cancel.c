@@ -127,6 +127,7 @@ test_cancel_all_mid_stream (void)
       g_assert_true (call->cancelled);
     }
   g_assert_cmpuint (after.states + after.chunks + after.finished_widgets + after.finished, ==, 0);
+  g_assert_cmpuint (ts_runner_get_n_settling (runner), ==, 0);
   g_assert_cmpstr (ts_output_get_text (ts_block_get_output (story)), ==, "one two ");
 }
 
@@ -187,6 +188,38 @@ test_dispose_while_running (void)
   g_assert_finalize_object (runner);
   g_assert_true (ts_fake_wait_idle (fake, WAIT_MS));
   g_assert_cmpuint (counts.states + counts.chunks + counts.finished, ==, 0);
+}
+
+static void
+test_remove_while_running (void)
+{
+  g_autoptr(TsPlayground) playground = ts_playground_new ();
+  g_autoptr(TsProviderRegistry) registry = ts_provider_registry_new ();
+  g_autoptr(TsFakeProvider) fake = ts_fake_provider_new ("ollama");
+  g_autoptr(TsRunner) runner = NULL;
+  TsBlock *story, *review, *poem, *ode;
+
+  ts_provider_registry_add (registry, TS_PROVIDER (fake));
+  ts_fake_provider_script_model (fake, "m")->delay_ms = 30;
+  runner = ts_runner_new (playground, registry);
+  story = ts_fake_add_block (playground, TS_BLOCK_KIND_TEXT, "Story", "once");
+  review = ts_fake_add_block (playground, TS_BLOCK_KIND_TEXT, "Review", "review {Story}");
+  poem = ts_fake_add_block (playground, TS_BLOCK_KIND_TEXT, "Poem", "verse");
+  ode = ts_fake_add_block (playground, TS_BLOCK_KIND_TEXT, "Ode", "ode {Poem}");
+
+  g_assert_true (ts_runner_run (runner, NULL, TS_RUN_SCOPE_ALL, 0, NULL));
+  while (ts_fake_provider_get_in_flight (fake) < 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* A waiting widget goes away, and so does a running one with what waits on it. */
+  ts_playground_remove_block (playground, review);
+  ts_playground_remove_block (playground, poem);
+  g_assert_cmpint (ts_runner_get_state (runner, ode), ==, TS_RUN_STATE_CANCELLED);
+  g_assert_true (ts_fake_wait_finished (runner, WAIT_MS));
+  g_assert_cmpint (ts_runner_get_state (runner, story), ==, TS_RUN_STATE_DONE);
+  g_assert_true (ts_fake_wait_idle (fake, WAIT_MS));
+  g_assert_cmpuint (ts_runner_get_n_settling (runner), ==, 0);
+  g_assert_cmpuint (ts_fake_provider_get_n_calls (fake), ==, 2);
 }
 
 static void
@@ -258,6 +291,7 @@ main (int   argc,
   g_test_add_func ("/runner/cancel/all-mid-stream", test_cancel_all_mid_stream);
   g_test_add_func ("/runner/cancel/one", test_cancel_one);
   g_test_add_func ("/runner/cancel/dispose-while-running", test_dispose_while_running);
+  g_test_add_func ("/runner/cancel/remove-while-running", test_remove_while_running);
   g_test_add_func ("/runner/chat", test_chat);
 
   return g_test_run ();

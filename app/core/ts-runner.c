@@ -307,6 +307,12 @@ items_changed_cb (TsRunner   *self,
       ts_runner_cancel (self, node->block);
       if (node->queue != NULL)
         g_queue_unlink (node->queue, &node->ready_link);
+
+      /* Neighbours must not point at a freed node before the graph is rebuilt. */
+      for (guint i = 0; i < node->up->len; i++)
+        g_ptr_array_remove (((RunnerNode *) g_ptr_array_index (node->up, i))->down, node);
+      for (guint i = 0; i < node->down->len; i++)
+        g_ptr_array_remove (((RunnerNode *) g_ptr_array_index (node->down, i))->up, node);
       g_hash_table_iter_remove (&iter);
     }
 }
