@@ -214,6 +214,46 @@ test_stale (Fixture       *f,
 }
 
 static void
+test_scopes (Fixture       *f,
+             gconstpointer  data)
+{
+  TsBlock *idea = ts_fake_add_block (f->playground, TS_BLOCK_KIND_INPUT, "Idea", NULL);
+  TsBlock *story = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Story", "story of {Idea}");
+  TsBlock *review = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Review", "review {Story}");
+  TsBlock *poem = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Poem", "a poem");
+  g_autoptr(GError) error = NULL;
+
+  /* One widget runs what it needs first, and nothing else. */
+  g_assert_true (ts_runner_run (f->runner, review, TS_RUN_SCOPE_WIDGET, 0, &error));
+  g_assert_true (ts_fake_wait_finished (f->runner, WAIT_MS));
+  g_assert_cmpuint (ts_fake_provider_get_n_calls (f->text), ==, 2);
+  g_assert_cmpint (ts_runner_get_state (f->runner, story), ==, TS_RUN_STATE_DONE);
+  g_assert_cmpint (ts_runner_get_state (f->runner, poem), ==, TS_RUN_STATE_IDLE);
+
+  /* Downstream of an input: what depends on it, however far. */
+  ts_fake_provider_reset (f->text);
+  g_assert_true (ts_runner_run (f->runner, idea, TS_RUN_SCOPE_DOWNSTREAM, 0, &error));
+  g_assert_true (ts_fake_wait_finished (f->runner, WAIT_MS));
+  g_assert_cmpuint (ts_fake_provider_get_n_calls (f->text), ==, 2);
+  g_assert_null (call_for (f->text, "a poem"));
+
+  /* Downstream of a widget: itself and what follows, its up-to-date upstream left be. */
+  ts_fake_provider_reset (f->text);
+  g_assert_true (ts_runner_run (f->runner, review, TS_RUN_SCOPE_DOWNSTREAM, 0, &error));
+  g_assert_true (ts_fake_wait_finished (f->runner, WAIT_MS));
+  g_assert_cmpuint (ts_fake_provider_get_n_calls (f->text), ==, 1);
+  g_assert_nonnull (call_for (f->text, "review"));
+
+  /* Outdated: only what has no up-to-date output. */
+  ts_fake_provider_reset (f->text);
+  g_assert_true (ts_runner_run (f->runner, NULL, TS_RUN_SCOPE_OUTDATED, 0, &error));
+  g_assert_true (ts_fake_wait_finished (f->runner, WAIT_MS));
+  g_assert_cmpuint (ts_fake_provider_get_n_calls (f->text), ==, 1);
+  g_assert_nonnull (call_for (f->text, "a poem"));
+  g_assert_no_error (error);
+}
+
+static void
 test_auto_run (Fixture       *f,
                gconstpointer  data)
 {
@@ -580,6 +620,7 @@ main (int   argc,
   ADD ("concurrency-limit", test_concurrency_limit);
   ADD ("overlap", test_overlap);
   ADD ("stale", test_stale);
+  ADD ("scopes", test_scopes);
   ADD ("auto-run", test_auto_run);
   ADD ("cache", test_cache);
   ADD ("failure-is-cached-never", test_failure_is_cached_never);
