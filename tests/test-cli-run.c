@@ -171,6 +171,16 @@ find_widget (const cJSON *widgets,
   g_assert_not_reached ();
 }
 
+static const cJSON *
+run_item (const cJSON *widget,
+          const char  *key)
+{
+  const cJSON *item = cJSON_GetObjectItem (cJSON_GetObjectItem (widget, "run"), key);
+
+  g_assert_nonnull (item);
+  return item;
+}
+
 static char *
 story_path (void)
 {
@@ -232,13 +242,15 @@ test_json_and_cache (void)
   g_assert_nonnull (summary);
   g_assert_cmpstr (cJSON_GetObjectItem (summary, "status")->valuestring, ==, "ok");
   widget = find_widget (cJSON_GetObjectItem (summary, "widgets"), "Story");
-  g_assert_cmpstr (cJSON_GetObjectItem (widget, "outcome")->valuestring, ==, "succeeded");
-  g_assert_cmpstr (cJSON_GetObjectItem (widget, "provider")->valuestring, ==, "ollama");
-  g_assert_cmpint (cJSON_GetObjectItem (cJSON_GetObjectItem (widget, "usage"), "input_tokens")->valueint, ==, 11);
-  g_assert_true (cJSON_IsNumber (cJSON_GetObjectItem (cJSON_GetObjectItem (widget, "timings"), "total_ms")));
+  g_assert_cmpstr (run_item (widget, "outcome")->valuestring, ==, "succeeded");
+  g_assert_cmpstr (run_item (widget, "provider")->valuestring, ==, "ollama");
+  g_assert_cmpint (run_item (widget, "input_tokens")->valueint, ==, 11);
+  g_assert_cmpint (run_item (widget, "output_tokens")->valueint, ==, 7);
+  g_assert_true (cJSON_IsNumber (run_item (widget, "total_ms")));
   g_assert_true (g_str_has_prefix (cJSON_GetObjectItem (widget, "text")->valuestring, "[m] Write"));
+  g_assert_true (cJSON_IsNull (cJSON_GetObjectItem (widget, "error")));
   widget = find_widget (cJSON_GetObjectItem (summary, "widgets"), "Illustration");
-  g_assert_cmpint (cJSON_GetObjectItem (widget, "seed")->valueint, ==, 4242);
+  g_assert_cmpint (run_item (widget, "seed")->valueint, ==, 4242);
   cJSON_Delete (summary);
 
   /* The second run finds everything in the cache on disk. */
@@ -246,17 +258,17 @@ test_json_and_cache (void)
   g_assert_cmpint (run.status, ==, 0);
   summary = cJSON_Parse (run.out);
   widget = find_widget (cJSON_GetObjectItem (summary, "widgets"), "Illustration brief");
-  g_assert_cmpstr (cJSON_GetObjectItem (widget, "outcome")->valuestring, ==, "cached");
+  g_assert_cmpstr (run_item (widget, "outcome")->valuestring, ==, "cached");
   widget = find_widget (cJSON_GetObjectItem (summary, "widgets"), "Illustration");
-  g_assert_cmpstr (cJSON_GetObjectItem (widget, "outcome")->valuestring, ==, "cached");
-  g_assert_cmpint (cJSON_GetObjectItem (widget, "seed")->valueint, ==, 4242);
+  g_assert_cmpstr (run_item (widget, "outcome")->valuestring, ==, "cached");
+  g_assert_cmpint (run_item (widget, "seed")->valueint, ==, 4242);
   cJSON_Delete (summary);
 
   /* Unless it is told not to use it. */
   run_cli (&run, "run", story, "--text-model", "m", "--image-model", "p", "--json", "--no-cache", NULL);
   summary = cJSON_Parse (run.out);
   widget = find_widget (cJSON_GetObjectItem (summary, "widgets"), "Story");
-  g_assert_cmpstr (cJSON_GetObjectItem (widget, "outcome")->valuestring, ==, "succeeded");
+  g_assert_cmpstr (run_item (widget, "outcome")->valuestring, ==, "succeeded");
   cJSON_Delete (summary);
 }
 

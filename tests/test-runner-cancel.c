@@ -24,6 +24,41 @@ typedef struct
   guint finished;
 } Counts;
 
+/* A playground, a fake "ollama" provider and a runner over them. */
+typedef struct
+{
+  TsPlayground       *playground;
+  TsProviderRegistry *registry;
+  TsFakeProvider     *fake;
+  TsRunner           *runner;
+} Setup;
+
+static Setup
+setup_new (void)
+{
+  Setup s;
+
+  s.playground = ts_playground_new ();
+  s.registry = ts_provider_registry_new ();
+  s.fake = ts_fake_provider_new ("ollama");
+  ts_provider_registry_add (s.registry, TS_PROVIDER (s.fake));
+  s.runner = ts_runner_new (s.playground, s.registry);
+
+  return s;
+}
+
+static void
+setup_clear (Setup *s)
+{
+  g_assert_true (ts_fake_wait_idle (s->fake, WAIT_MS));
+  g_clear_object (&s->runner);
+  g_clear_object (&s->playground);
+  g_clear_object (&s->registry);
+  g_assert_finalize_object (s->fake);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Setup, setup_clear)
+
 static void
 state_changed_cb (TsRunner   *runner,
                   TsBlock    *block,
@@ -82,18 +117,16 @@ cancel_on_chunk_cb (TsRunner   *runner,
 static void
 test_cancel_all_mid_stream (void)
 {
-  g_autoptr(TsPlayground) playground = ts_playground_new ();
-  g_autoptr(TsProviderRegistry) registry = ts_provider_registry_new ();
-  g_autoptr(TsFakeProvider) fake = ts_fake_provider_new ("ollama");
-  g_autoptr(TsRunner) runner = NULL;
+  g_auto(Setup) s = setup_new ();
+  TsPlayground *playground = s.playground;
+  TsFakeProvider *fake = s.fake;
+  TsRunner *runner = s.runner;
   TsFakeScript *script = ts_fake_provider_script_model (fake, "m");
   TsBlock *story, *review, *poem;
   Counts before = { 0 };
   Counts after = { 0 };
   TsRunRecord *record;
 
-  ts_provider_registry_add (registry, TS_PROVIDER (fake));
-  runner = ts_runner_new (playground, registry);
   story = ts_fake_add_block (playground, TS_BLOCK_KIND_TEXT, "Story", "once");
   review = ts_fake_add_block (playground, TS_BLOCK_KIND_TEXT, "Review", "review {Story}");
   poem = ts_fake_add_block (playground, TS_BLOCK_KIND_TEXT, "Poem", "verse");
@@ -134,15 +167,13 @@ test_cancel_all_mid_stream (void)
 static void
 test_cancel_one (void)
 {
-  g_autoptr(TsPlayground) playground = ts_playground_new ();
-  g_autoptr(TsProviderRegistry) registry = ts_provider_registry_new ();
-  g_autoptr(TsFakeProvider) fake = ts_fake_provider_new ("ollama");
-  g_autoptr(TsRunner) runner = NULL;
+  g_auto(Setup) s = setup_new ();
+  TsPlayground *playground = s.playground;
+  TsFakeProvider *fake = s.fake;
+  TsRunner *runner = s.runner;
   TsFakeScript *script = ts_fake_provider_script_model (fake, "m");
   TsBlock *story, *review, *summary, *poem;
 
-  ts_provider_registry_add (registry, TS_PROVIDER (fake));
-  runner = ts_runner_new (playground, registry);
   story = ts_fake_add_block (playground, TS_BLOCK_KIND_TEXT, "Story", "once");
   review = ts_fake_add_block (playground, TS_BLOCK_KIND_TEXT, "Review", "review {Story}");
   summary = ts_fake_add_block (playground, TS_BLOCK_KIND_TEXT, "Summary", "sum {Review}");
@@ -193,15 +224,13 @@ test_dispose_while_running (void)
 static void
 test_remove_while_running (void)
 {
-  g_autoptr(TsPlayground) playground = ts_playground_new ();
-  g_autoptr(TsProviderRegistry) registry = ts_provider_registry_new ();
-  g_autoptr(TsFakeProvider) fake = ts_fake_provider_new ("ollama");
-  g_autoptr(TsRunner) runner = NULL;
+  g_auto(Setup) s = setup_new ();
+  TsPlayground *playground = s.playground;
+  TsFakeProvider *fake = s.fake;
+  TsRunner *runner = s.runner;
   TsBlock *story, *review, *poem, *ode;
 
-  ts_provider_registry_add (registry, TS_PROVIDER (fake));
   ts_fake_provider_script_model (fake, "m")->delay_ms = 30;
-  runner = ts_runner_new (playground, registry);
   story = ts_fake_add_block (playground, TS_BLOCK_KIND_TEXT, "Story", "once");
   review = ts_fake_add_block (playground, TS_BLOCK_KIND_TEXT, "Review", "review {Story}");
   poem = ts_fake_add_block (playground, TS_BLOCK_KIND_TEXT, "Poem", "verse");
@@ -225,18 +254,16 @@ test_remove_while_running (void)
 static void
 test_chat (void)
 {
-  g_autoptr(TsPlayground) playground = ts_playground_new ();
-  g_autoptr(TsProviderRegistry) registry = ts_provider_registry_new ();
-  g_autoptr(TsFakeProvider) fake = ts_fake_provider_new ("ollama");
-  g_autoptr(TsRunner) runner = NULL;
+  g_auto(Setup) s = setup_new ();
+  TsPlayground *playground = s.playground;
+  TsFakeProvider *fake = s.fake;
+  TsRunner *runner = s.runner;
   g_autoptr(GError) error = NULL;
   TsBlock *facts, *chat;
   TsOutput *output;
   TsTextRequest *request;
   TsChatRole role;
 
-  ts_provider_registry_add (registry, TS_PROVIDER (fake));
-  runner = ts_runner_new (playground, registry);
   facts = ts_fake_add_block (playground, TS_BLOCK_KIND_STATIC_TEXT, "Facts", NULL);
   ts_block_set_string (facts, TS_FIELD_CONTENT, "The sky is green.");
   chat = ts_fake_add_block (playground, TS_BLOCK_KIND_CHAT, "Bot", "Known: {Facts}");

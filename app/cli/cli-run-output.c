@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "cli-run.h"
+#include "ts-format.h"
 
 /* What tessera-cli run shows and writes: progress on stderr (live lines on a terminal,
  * plain lines otherwise), each output as a file as soon as its widget finishes, text on
@@ -301,18 +302,6 @@ cli_run_print_text (CliRun *run)
 /* The summary */
 
 static cJSON *
-number_or_null (gint64 value)
-{
-  return value >= 0 ? cJSON_CreateNumber ((double) value) : cJSON_CreateNull ();
-}
-
-static cJSON *
-ms_or_null (gint64 us)
-{
-  return us >= 0 ? cJSON_CreateNumber (us / 1000.0) : cJSON_CreateNull ();
-}
-
-static cJSON *
 block_to_json (CliRun  *run,
                TsBlock *block)
 {
@@ -345,22 +334,12 @@ block_to_json (CliRun  *run,
     cJSON_AddItemToArray (files, cJSON_CreateString (g_ptr_array_index (paths, i)));
   cJSON_AddItemToObject (object, "files", files);
 
+  /* The run as a snapshot records it: provider, model, parameters, seed, tokens,
+   * timings and outcome. */
   if (record != NULL)
-    {
-      cJSON *usage = cJSON_CreateObject ();
-      cJSON *timings = cJSON_CreateObject ();
-
-      cJSON_AddStringToObject (object, "provider", record->provider);
-      cJSON_AddStringToObject (object, "model", record->model);
-      cJSON_AddStringToObject (object, "outcome", ts_run_outcome_to_string (record->outcome));
-      cJSON_AddItemToObject (object, "seed", number_or_null (record->seed));
-      cJSON_AddItemToObject (usage, "input_tokens", number_or_null (record->input_tokens));
-      cJSON_AddItemToObject (usage, "output_tokens", number_or_null (record->output_tokens));
-      cJSON_AddItemToObject (object, "usage", usage);
-      cJSON_AddItemToObject (timings, "first_chunk_ms", ms_or_null (record->first_chunk_us));
-      cJSON_AddItemToObject (timings, "total_ms", ms_or_null (record->total_us));
-      cJSON_AddItemToObject (object, "timings", timings);
-    }
+    cJSON_AddItemToObject (object, "run", ts_format_run_record_to_json (record));
+  else
+    cJSON_AddNullToObject (object, "run");
 
   return object;
 }

@@ -54,7 +54,6 @@ gboolean    _ts_loader_get_double    (Loader             *loader,
                                       double              min,
                                       double              max,
                                       double             *value);
-cJSON      *_ts_format_record_to_json (TsRunRecord       *record);
 TsRunRecord *_ts_format_load_record  (Loader             *loader,
                                       const cJSON        *item,
                                       const char         *prefix);

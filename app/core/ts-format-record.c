@@ -74,14 +74,20 @@ add_time (cJSON      *object,
 }
 
 /**
- * _ts_format_record_to_json:
+ * ts_format_run_record_to_json:
+ * @record: a run record
  *
- * Returns: (transfer full): @record as a snapshot keeps it
+ * Returns: (transfer full): @record as a snapshot keeps it, for a caller to add to a
+ *   document of its own and free with it
  */
 cJSON *
-_ts_format_record_to_json (TsRunRecord *record)
+ts_format_run_record_to_json (TsRunRecord *record)
 {
-  cJSON *object = cJSON_CreateObject ();
+  cJSON *object;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  object = cJSON_CreateObject ();
 
   add_time (object, "started", record->started);
   add_time (object, "ended", record->ended);
