@@ -102,10 +102,26 @@ void        _ts_runner_job_apply_images    (RunnerJob      *job,
 GError     *_ts_runner_explain_error       (RunnerJob      *job,
                                             const GError   *error);
 
-/* ts-runner-schedule.c */
-void        _ts_runner_schedule_pump       (TsRunner       *self);
+/* ts-runner-job.c */
+void        _ts_runner_start_request       (TsRunner       *self,
+                                            RunnerJob      *job);
+gboolean    _ts_runner_answer_from_cache   (TsRunner       *self,
+                                            RunnerJob      *job);
+void        _ts_runner_node_failed         (TsRunner       *self,
+                                            RunnerNode     *node,
+                                            GError         *error);
 void        _ts_runner_abandon_all         (TsRunner       *self);
 void        _ts_runner_models_query_free   (gpointer        data);
+
+/* ts-runner-schedule.c */
+gboolean    _ts_runner_node_is_active      (RunnerNode     *node);
+void        _ts_runner_dequeue             (RunnerNode     *node);
+void        _ts_runner_enqueue             (GQueue         *queue,
+                                            RunnerNode     *node);
+void        _ts_runner_make_waiting        (TsRunner       *self,
+                                            RunnerNode     *node,
+                                            const char     *failed_id);
+void        _ts_runner_schedule_pump       (TsRunner       *self);
 void        _ts_runner_set_state           (TsRunner       *self,
                                             RunnerNode     *node,
                                             TsRunState      state);
@@ -113,10 +129,14 @@ void        _ts_runner_maybe_finished      (TsRunner       *self);
 void        _ts_runner_mark_downstream_stale (TsRunner     *self,
                                             RunnerNode     *node);
 
-/* ts-runner.c */
+/* ts-runner-graph.c */
 RunnerNode *_ts_runner_get_node            (TsRunner       *self,
                                             TsBlock        *block);
+void        _ts_runner_node_free           (gpointer        data);
 void        _ts_runner_ensure_graph        (TsRunner       *self);
+void        _ts_runner_watch_playground    (TsRunner       *self);
+
+/* ts-runner.c */
 void        _ts_runner_emit_chunk          (TsRunner       *self,
                                             TsBlock        *block,
                                             const char     *chunk);
