@@ -516,9 +516,21 @@ test_document_cap (Fixture       *f,
 }
 
 static void
+append_chunk_cb (TsRunner   *runner,
+                 TsBlock    *block,
+                 const char *chunk,
+                 GString    *streamed)
+{
+  /* The output already holds the chunk when the signal says so. */
+  g_string_append (streamed, chunk);
+  g_assert_cmpstr (ts_output_get_text (ts_block_get_output (block)), ==, streamed->str);
+}
+
+static void
 test_record (Fixture       *f,
              gconstpointer  data)
 {
+  g_autoptr(GString) streamed = g_string_new (NULL);
   TsBlock *story = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Story", "once");
   TsFakeScript *script = ts_fake_provider_script_model (f->text, "m");
   TsRunRecord *record;
@@ -529,7 +541,9 @@ test_record (Fixture       *f,
   script->chunk_delay_ms = 40;
   ts_fake_script_set_chunks (script, "Once ", "upon", NULL);
   ts_block_set_double (story, TS_FIELD_TEMPERATURE, 0.25);
+  g_signal_connect (f->runner, "chunk", G_CALLBACK (append_chunk_cb), streamed);
   run_all (f, TS_RUN_SCOPE_ALL);
+  g_assert_cmpstr (streamed->str, ==, "Once upon");
 
   record = ts_runner_get_record (f->runner, story);
   g_assert_nonnull (record);
