@@ -10,7 +10,6 @@
 #include <stdio.h>
 
 #include "cli-run.h"
-#include "ts-format.h"
 
 /* What tessera-cli run shows and writes: progress on stderr (live lines on a terminal,
  * plain lines otherwise), each output as a file as soon as its widget finishes, text on
@@ -337,7 +336,7 @@ block_to_json (CliRun  *run,
   /* The run as a snapshot records it: provider, model, parameters, seed, tokens,
    * timings and outcome. */
   if (record != NULL)
-    cJSON_AddItemToObject (object, "run", ts_format_run_record_to_json (record));
+    cJSON_AddItemToObject (object, "run", ts_run_record_to_json (record));
   else
     cJSON_AddNullToObject (object, "run");
 

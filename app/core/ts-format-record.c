@@ -6,105 +6,15 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 
 #include "ts-format-private.h"
 
-/* A snapshot's run records: each output may carry the record of the run that made it,
- * under "run". Times are UTC in ISO 8601, durations in milliseconds, unknown numbers
- * null; parameters keep the order of the request. */
+/* Reading a snapshot's run records: each output may carry the record of the run that
+ * made it, under "run" (ts_run_record_to_json() writes it). */
 
 #define MAX_PARAMETERS 32
 #define MAX_TOKENS 9007199254740991.0
 #define MAX_MS 1e12
-
-static cJSON *
-number_or_null (gint64 value)
-{
-  return value >= 0 ? cJSON_CreateNumber ((double) value) : cJSON_CreateNull ();
-}
-
-static cJSON *
-ms_or_null (gint64 us)
-{
-  return us >= 0 ? cJSON_CreateNumber (us / 1000.0) : cJSON_CreateNull ();
-}
-
-static cJSON *
-parameters_to_json (GVariant *parameters)
-{
-  cJSON *object = cJSON_CreateObject ();
-  GVariantIter iter;
-  const char *name;
-  GVariant *value;
-
-  if (parameters == NULL)
-    return object;
-
-  g_variant_iter_init (&iter, parameters);
-  while (g_variant_iter_next (&iter, "{&sv}", &name, &value))
-    {
-      if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE) && isfinite (g_variant_get_double (value)))
-        cJSON_AddNumberToObject (object, name, g_variant_get_double (value));
-      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
-        cJSON_AddNumberToObject (object, name, (double) g_variant_get_int64 (value));
-      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
-        {
-          g_autofree const char **strv = g_variant_get_strv (value, NULL);
-
-          cJSON_AddItemToObject (object, name, cJSON_CreateStringArray (strv, g_strv_length ((char **) strv)));
-        }
-      g_variant_unref (value);
-    }
-
-  return object;
-}
-
-static void
-add_time (cJSON      *object,
-          const char *key,
-          GDateTime  *time)
-{
-  g_autofree char *text = time != NULL ? g_date_time_format_iso8601 (time) : NULL;
-
-  if (text != NULL)
-    cJSON_AddStringToObject (object, key, text);
-  else
-    cJSON_AddNullToObject (object, key);
-}
-
-/**
- * ts_format_run_record_to_json:
- * @record: a run record
- *
- * Returns: (transfer full): @record as a snapshot keeps it, for a caller to add to a
- *   document of its own and free with it
- */
-cJSON *
-ts_format_run_record_to_json (TsRunRecord *record)
-{
-  cJSON *object;
-
-  g_return_val_if_fail (record != NULL, NULL);
-
-  object = cJSON_CreateObject ();
-
-  add_time (object, "started", record->started);
-  add_time (object, "ended", record->ended);
-  cJSON_AddStringToObject (object, "provider", record->provider);
-  cJSON_AddStringToObject (object, "model", record->model);
-  cJSON_AddItemToObject (object, "parameters", parameters_to_json (record->parameters));
-  cJSON_AddItemToObject (object, "seed", number_or_null (record->seed));
-  cJSON_AddItemToObject (object, "input_tokens", number_or_null (record->input_tokens));
-  cJSON_AddItemToObject (object, "output_tokens", number_or_null (record->output_tokens));
-  cJSON_AddItemToObject (object, "first_chunk_ms", ms_or_null (record->first_chunk_us));
-  cJSON_AddItemToObject (object, "total_ms", ms_or_null (record->total_us));
-  cJSON_AddStringToObject (object, "outcome", ts_run_outcome_to_string (record->outcome));
-  if (record->error != NULL)
-    cJSON_AddStringToObject (object, "error", record->error);
-
-  return object;
-}
 
 /* Loading */
 

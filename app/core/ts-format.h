@@ -5,11 +5,9 @@
 
 #pragma once
 
-#include <cjson/cJSON.h>
 #include <gio/gio.h>
 
 #include "ts-playground.h"
-#include "ts-run-record.h"
 
 G_BEGIN_DECLS
 
@@ -70,6 +68,5 @@ void          ts_format_save_file_async  (TsPlayground         *playground,
 gboolean      ts_format_save_file_finish (TsPlayground         *playground,
                                           GAsyncResult         *result,
                                           GError              **error);
-cJSON        *ts_format_run_record_to_json (TsRunRecord        *record);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include <cjson/cJSON.h>
 #include <glib-object.h>
 
 #include "ts-output.h"
@@ -78,6 +79,7 @@ gboolean     ts_run_outcome_from_string    (const char   *str,
 TsRunRecord *ts_output_get_run_record      (TsOutput     *output);
 void         ts_output_set_run_record      (TsOutput     *output,
                                             TsRunRecord  *record);
+cJSON       *ts_run_record_to_json         (TsRunRecord  *record);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsRunRecord, ts_run_record_unref)
 
