@@ -419,10 +419,9 @@ ts_text_job_check_type (TsTextJob       *job,
 
   address = ts_http_describe_address (job->url);
   g_set_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_PROTOCOL,
-               "%s at %s streamed %s instead of %s — is this really %s?",
-               ts_provider_get_display_name (job->provider), address,
-               type != NULL ? type : "no content type", job->expected_type,
-               ts_provider_get_display_name (job->provider));
+               "%s at %s streamed %s instead of %s — is that address the right server?",
+               job->server != NULL ? job->server : ts_provider_get_display_name (job->provider),
+               address, type != NULL ? type : "no content type", job->expected_type);
   return FALSE;
 }
 

@@ -62,6 +62,7 @@ typedef struct
   gpointer         parser;
   GDestroyNotify   parser_free;
   const char      *expected_type;
+  const char      *server;        /* named in errors; the provider's name if NULL */
 } TsTextJob;
 
 TsTextJob  *ts_text_job_new                 (TsProvider      *provider,

@@ -1,0 +1,833 @@
+/* ts-openai.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ts-block.h"
+#include "ts-http.h"
+#include "ts-openai.h"
+#include "ts-provider-common.h"
+#include "ts-sse.h"
+
+/* OpenAI-compatible servers (protocols.md §3): llama.cpp's llama-server, LM Studio,
+ * vLLM, LocalAI, Jan, Ollama's /v1. /v1/models lists the models, /v1/chat/completions
+ * streams Server-Sent Events, /v1/images/generations makes images.
+ *
+ * The base URL is the provider's endpoint, else OPENAI_BASE_URL, else llama-server's
+ * default; a URL without a path gets "/v1". An API key is sent only to the address it
+ * belongs to: one given with ts_openai_provider_set_api_key() to its endpoint, and
+ * OPENAI_API_KEY to OPENAI_BASE_URL (or to api.openai.com when that is unset). A key is
+ * never read from a playground file and never appears in a message. */
+
+#define GENERATE_IDLE_TIMEOUT (5 * 60 * 1000)
+
+struct _TsOpenaiProvider
+{
+  TsProvider    parent_instance;
+
+  TsHttpClient *client;
+  char         *api_key;
+  char         *api_key_origin;
+};
+
+G_DEFINE_FINAL_TYPE (TsOpenaiProvider, ts_openai_provider, TS_TYPE_PROVIDER)
+
+/**
+ * ts_openai_normalize_base_url:
+ * @url: a server address such as "http://127.0.0.1:1234" or ".../v1/"
+ *
+ * Returns: (transfer full): the base URL without a trailing slash; "/v1" is added when
+ *   @url has no path
+ */
+char *
+ts_openai_normalize_base_url (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *trimmed = g_strdup (url);
+  gsize length = strlen (trimmed);
+
+  while (length > 0 && trimmed[length - 1] == '/')
+    trimmed[--length] = '\0';
+
+  if (uri != NULL && (*g_uri_get_path (uri) == '\0' || g_str_equal (g_uri_get_path (uri), "/")) &&
+      g_uri_get_query (uri) == NULL)
+    return g_strconcat (trimmed, "/v1", NULL);
+
+  return g_steal_pointer (&trimmed);
+}
+
+static char *
+origin_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *address = NULL;
+
+  if (uri == NULL)
+    return NULL;
+
+  address = ts_http_describe_address (url);
+  return g_strdup_printf ("%s://%s", g_uri_get_scheme (uri), address);
+}
+
+/**
+ * ts_openai_server_name_for_url:
+ *
+ * Returns: the usual server at @url's port, to name it in messages
+ */
+const char *
+ts_openai_server_name_for_url (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  int port = uri != NULL ? g_uri_get_port (uri) : -1;
+
+  if (uri != NULL && g_strcmp0 (g_uri_get_host (uri), "api.openai.com") == 0)
+    return "OpenAI";
+
+  switch (port)
+    {
+    case 8080: return "llama.cpp's llama-server";
+    case 1234: return "LM Studio";
+    case 8000: return "vLLM";
+    case 1337: return "Jan";
+    case 5001: return "KoboldCpp";
+    case 11434: return "Ollama";
+    default: return "OpenAI-compatible server";
+    }
+}
+
+static const char *
+how_to_start (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  switch (uri != NULL ? g_uri_get_port (uri) : -1)
+    {
+    case 8080: return "start it with `llama-server -m MODEL.gguf`";
+    case 1234: return "start LM Studio's server with `lms server start`";
+    case 8000: return "start it with `vllm serve MODEL`";
+    case 11434: return "start it with `ollama serve`";
+    default: return NULL;
+    }
+}
+
+char *
+ts_openai_provider_dup_base_url (TsOpenaiProvider *self)
+{
+  const char *endpoint = ts_provider_get_endpoint (TS_PROVIDER (self));
+  const char *from_env = g_getenv ("OPENAI_BASE_URL");
+
+  if (endpoint != NULL)
+    return ts_openai_normalize_base_url (endpoint);
+  if (from_env != NULL && *from_env != '\0')
+    return ts_openai_normalize_base_url (from_env);
+
+  return g_strdup (TS_OPENAI_DEFAULT_URL);
+}
+
+/**
+ * ts_openai_provider_set_api_key:
+ * @endpoint: the endpoint the key belongs to
+ * @api_key: (nullable): the key, from the user's settings or keyring
+ *
+ * Sets a key that is sent only to @endpoint's scheme, host and port.
+ */
+void
+ts_openai_provider_set_api_key (TsOpenaiProvider *self,
+                                const char       *endpoint,
+                                const char       *api_key)
+{
+  g_return_if_fail (TS_IS_OPENAI_PROVIDER (self));
+  g_return_if_fail (endpoint != NULL || api_key == NULL);
+
+  g_clear_pointer (&self->api_key, g_free);
+  g_clear_pointer (&self->api_key_origin, g_free);
+  if (api_key != NULL && *api_key != '\0')
+    {
+      self->api_key = g_strdup (api_key);
+      self->api_key_origin = origin_of (endpoint);
+    }
+}
+
+static const char *
+api_key_for (TsOpenaiProvider *self,
+             const char       *url)
+{
+  g_autofree char *origin = origin_of (url);
+  const char *env_key = g_getenv ("OPENAI_API_KEY");
+  const char *env_base = g_getenv ("OPENAI_BASE_URL");
+  g_autofree char *env_origin = NULL;
+
+  if (origin == NULL)
+    return NULL;
+
+  if (self->api_key != NULL && g_strcmp0 (origin, self->api_key_origin) == 0)
+    return self->api_key;
+
+  if (env_key == NULL || *env_key == '\0')
+    return NULL;
+
+  env_origin = origin_of (env_base != NULL && *env_base != '\0' ? env_base : TS_OPENAI_CLOUD_URL);
+  if (g_strcmp0 (origin, env_origin) == 0)
+    return env_key;
+
+  return NULL;
+}
+
+static TsHttpRequest *
+new_request (TsOpenaiProvider *self,
+             const char       *method,
+             const char       *path)
+{
+  g_autofree char *base = ts_openai_provider_dup_base_url (self);
+  g_autofree char *url = ts_http_build_url (base, path);
+  TsHttpRequest *request = ts_http_request_new (method, url);
+  const char *key = api_key_for (self, url);
+
+  if (key != NULL)
+    {
+      g_autofree char *authorization = g_strdup_printf ("Bearer %s", key);
+
+      ts_http_request_set_header (request, "Authorization", authorization);
+    }
+
+  return request;
+}
+
+static GError *
+call_error (TsHttpResponse *response,
+            const GError   *http_error,
+            const char     *url,
+            const char     *model)
+{
+  const char *server = ts_openai_server_name_for_url (url);
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *address = NULL;
+  guint status;
+
+  if (http_error != NULL)
+    return ts_http_error_to_provider (http_error, server, url, how_to_start (url));
+
+  status = ts_http_response_get_status (response);
+  body = ts_http_response_get_body (response);
+  message = ts_provider_server_message (body);
+  address = ts_http_describe_address (url);
+
+  if (status == 404 && model != NULL)
+    return g_error_new (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_NOT_FOUND,
+                        "model '%s' is not available at %s (%s) — load it there or pick one "
+                        "the server lists%s%s", model, server, address,
+                        message != NULL ? ": " : "", message != NULL ? message : "");
+  if (status == 401 || status == 403)
+    return g_error_new (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_AUTH,
+                        "%s at %s refused the request (HTTP %u) — it needs a valid API key: "
+                        "store one for this endpoint, or set OPENAI_BASE_URL and OPENAI_API_KEY",
+                        server, address, status);
+  if (status == 503 && message != NULL && strstr (message, "oading") != NULL)
+    return g_error_new (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_SERVER,
+                        "%s at %s is still loading its model — try again in a moment",
+                        server, address);
+
+  return ts_provider_status_error (response, server, url);
+}
+
+/* An error object sent as an event inside a 200 stream. */
+static GError *
+stream_error (const cJSON *json,
+              const char  *server,
+              const char  *model)
+{
+  const cJSON *error = cJSON_GetObjectItemCaseSensitive (json, "error");
+  const char *message = NULL;
+  const char *type = NULL;
+  gint64 code = 0;
+
+  if (cJSON_IsString (error))
+    message = error->valuestring;
+  else if (cJSON_IsObject (error))
+    {
+      message = ts_json_get_string (error, "message");
+      type = ts_json_get_string (error, "type");
+      code = ts_json_get_int (error, "code", 0);
+    }
+  else
+    return NULL;
+
+  if (message == NULL)
+    message = "no message";
+
+  if (code == 404 || g_strcmp0 (type, "not_found_error") == 0)
+    return g_error_new (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_NOT_FOUND,
+                        "model '%s' is not available at %s: %s", model, server, message);
+  if (code == 429)
+    return g_error_new (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_RATE_LIMITED,
+                        "%s asks to slow down: %s", server, message);
+
+  return g_error_new (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_SERVER,
+                      "%s failed while answering: %s", server, message);
+}
+
+/* Models */
+
+static void
+models_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const char *url = g_task_get_task_data (task);
+  const char *server = ts_openai_server_name_for_url (url);
+  g_autoptr(TsHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(cJSON) json = NULL;
+  g_autoptr(GPtrArray) models = NULL;
+  const cJSON *data;
+  const cJSON *item;
+
+  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
+  if (response == NULL || !ts_http_response_is_success (response))
+    {
+      g_task_return_error (task, call_error (response, error, url, NULL));
+      return;
+    }
+
+  json = ts_provider_parse_json (response, server, url, &error);
+  if (json == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data = cJSON_GetObjectItemCaseSensitive (json, "data");
+  if (!cJSON_IsArray (data))
+    {
+      g_task_return_new_error (task, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_PROTOCOL,
+                               "the model list of %s has no \"data\" array", server);
+      return;
+    }
+
+  /* The list says nothing of capabilities: every model is text until the user says more. */
+  models = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_model_info_free);
+  cJSON_ArrayForEach (item, data)
+    {
+      const char *id = ts_json_get_string (item, "id");
+
+      if (id != NULL)
+        g_ptr_array_add (models, ts_model_info_new (id, id, TS_MODEL_TEXT));
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&models), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+ts_openai_provider_list_models_async (TsProvider          *provider,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  TsOpenaiProvider *self = TS_OPENAI_PROVIDER (provider);
+  g_autoptr(TsHttpRequest) request = new_request (self, "GET", "/models");
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, ts_openai_provider_list_models_async);
+  g_task_set_task_data (task, g_strdup (ts_http_request_get_url (request)), g_free);
+  g_task_set_check_cancellable (task, FALSE);
+
+  ts_http_client_send_async (ts_http_client_ensure (&self->client), request, NULL, NULL, NULL,
+                             cancellable, models_cb, task);
+}
+
+/* Text */
+
+static cJSON *
+build_chat_body (TsTextRequest *request)
+{
+  cJSON *body = cJSON_CreateObject ();
+  cJSON *messages;
+
+  cJSON_AddStringToObject (body, "model", request->model);
+  cJSON_AddBoolToObject (body, "stream", TRUE);
+  cJSON_AddBoolToObject (cJSON_AddObjectToObject (body, "stream_options"), "include_usage", TRUE);
+  messages = cJSON_AddArrayToObject (body, "messages");
+
+  if (request->system != NULL && *request->system != '\0')
+    {
+      cJSON *message = cJSON_CreateObject ();
+
+      cJSON_AddStringToObject (message, "role", "system");
+      cJSON_AddStringToObject (message, "content", request->system);
+      cJSON_AddItemToArray (messages, message);
+    }
+
+  for (guint i = 0; i < request->messages->len; i++)
+    {
+      TsMessage *source = g_ptr_array_index (request->messages, i);
+      cJSON *message = cJSON_CreateObject ();
+
+      cJSON_AddStringToObject (message, "role", ts_chat_role_to_string (source->role));
+      if (source->images->len == 0)
+        {
+          cJSON_AddStringToObject (message, "content", source->text);
+        }
+      else
+        {
+          cJSON *parts = cJSON_AddArrayToObject (message, "content");
+          cJSON *text = cJSON_CreateObject ();
+
+          cJSON_AddStringToObject (text, "type", "text");
+          cJSON_AddStringToObject (text, "text", source->text);
+          cJSON_AddItemToArray (parts, text);
+
+          for (guint j = 0; j < source->images->len; j++)
+            {
+              g_autofree char *base64 = ts_base64_encode_bytes (g_ptr_array_index (source->images, j));
+              g_autofree char *data_url = g_strconcat ("data:image/png;base64,", base64, NULL);
+              cJSON *image = cJSON_CreateObject ();
+
+              cJSON_AddStringToObject (image, "type", "image_url");
+              cJSON_AddStringToObject (cJSON_AddObjectToObject (image, "image_url"), "url", data_url);
+              cJSON_AddItemToArray (parts, image);
+            }
+        }
+      cJSON_AddItemToArray (messages, message);
+    }
+
+  if (request->max_tokens != TS_UNSET_INT)
+    cJSON_AddNumberToObject (body, "max_tokens", (double) request->max_tokens);
+  if (request->temperature != TS_UNSET_DOUBLE)
+    cJSON_AddNumberToObject (body, "temperature", request->temperature);
+  if (request->top_p != TS_UNSET_DOUBLE)
+    cJSON_AddNumberToObject (body, "top_p", request->top_p);
+  if (request->seed != TS_UNSET_INT)
+    cJSON_AddNumberToObject (body, "seed", (double) request->seed);
+  if (request->stop != NULL && request->stop[0] != NULL)
+    {
+      cJSON *stop = cJSON_AddArrayToObject (body, "stop");
+
+      for (guint i = 0; request->stop[i] != NULL; i++)
+        cJSON_AddItemToArray (stop, cJSON_CreateString (request->stop[i]));
+    }
+
+  return body;
+}
+
+typedef struct
+{
+  TsTextJob *job;
+  char      *model;
+  GString   *whole;      /* a server that answered without streaming */
+  gboolean   done;       /* [DONE] seen */
+} ChatJob;
+
+static void
+chat_job_free (gpointer data)
+{
+  ChatJob *chat = data;
+
+  ts_text_job_free (chat->job);
+  if (chat->whole != NULL)
+    g_string_free (chat->whole, TRUE);
+  g_free (chat->model);
+  g_free (chat);
+}
+
+static const char *
+server_of (ChatJob *chat)
+{
+  return ts_openai_server_name_for_url (chat->job->url);
+}
+
+static void
+read_usage (TsTextResult *result,
+            const cJSON  *json)
+{
+  const cJSON *usage = cJSON_GetObjectItemCaseSensitive (json, "usage");
+  const cJSON *timings = cJSON_GetObjectItemCaseSensitive (json, "timings");
+
+  if (cJSON_IsObject (usage))
+    {
+      result->input_tokens = ts_json_get_int (usage, "prompt_tokens", result->input_tokens);
+      result->output_tokens = ts_json_get_int (usage, "completion_tokens", result->output_tokens);
+    }
+
+  /* llama-server's own figures. */
+  if (cJSON_IsObject (timings))
+    {
+      const cJSON *speed = cJSON_GetObjectItemCaseSensitive (timings, "predicted_per_second");
+      const cJSON *prompt_ms = cJSON_GetObjectItemCaseSensitive (timings, "prompt_ms");
+      const cJSON *predicted_ms = cJSON_GetObjectItemCaseSensitive (timings, "predicted_ms");
+
+      if (result->input_tokens == TS_UNSET_INT)
+        result->input_tokens = ts_json_get_int (timings, "prompt_n", TS_UNSET_INT);
+      if (result->output_tokens == TS_UNSET_INT)
+        result->output_tokens = ts_json_get_int (timings, "predicted_n", TS_UNSET_INT);
+      if (cJSON_IsNumber (speed))
+        result->tokens_per_second = speed->valuedouble;
+      if (cJSON_IsNumber (prompt_ms) && cJSON_IsNumber (predicted_ms))
+        result->duration_ms = (gint64) (prompt_ms->valuedouble + predicted_ms->valuedouble);
+    }
+}
+
+/* One choice, streamed ("delta") or whole ("message"). */
+static void
+read_choice (ChatJob     *chat,
+             const cJSON *json,
+             const char  *member)
+{
+  const cJSON *choices = cJSON_GetObjectItemCaseSensitive (json, "choices");
+  const cJSON *choice = cJSON_IsArray (choices) ? cJSON_GetArrayItem (choices, 0) : NULL;
+  const cJSON *delta = cJSON_GetObjectItemCaseSensitive (choice, member);
+  const char *finish = ts_json_get_string (choice, "finish_reason");
+  TsTextJob *job = chat->job;
+
+  if (cJSON_IsObject (delta))
+    {
+      ts_text_job_add_reasoning (job, ts_json_get_string (delta, "reasoning_content"));
+      ts_text_job_emit (job, ts_json_get_string (delta, "content"));
+    }
+
+  if (finish != NULL)
+    {
+      g_free (job->result->finish_reason);
+      job->result->finish_reason = g_strdup (finish);
+      job->complete = TRUE;
+    }
+
+  read_usage (job->result, json);
+}
+
+static gboolean
+event_cb (const char  *event,
+          const char  *data,
+          gsize        length,
+          gpointer     user_data,
+          GError     **error)
+{
+  ChatJob *chat = user_data;
+  g_autoptr(cJSON) json = NULL;
+  g_autofree char *what = NULL;
+  GError *stream_failure;
+
+  if (g_str_equal (data, "[DONE]"))
+    {
+      chat->done = TRUE;
+      return TRUE;
+    }
+
+  what = g_strdup_printf ("an event from %s", server_of (chat));
+  json = ts_provider_parse_json_text (data, length, what, error);
+  if (json == NULL)
+    return FALSE;
+
+  stream_failure = stream_error (json, server_of (chat), chat->model);
+  if (stream_failure == NULL && g_str_equal (event, "error"))
+    stream_failure = g_error_new (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_SERVER,
+                                  "%s failed while answering: %s", server_of (chat), data);
+  if (stream_failure != NULL)
+    {
+      g_propagate_error (error, stream_failure);
+      return FALSE;
+    }
+
+  read_choice (chat, json, "delta");
+  return TRUE;
+}
+
+static gboolean
+chat_data_cb (TsHttpResponse  *response,
+              const guint8    *data,
+              gsize            length,
+              gpointer         user_data,
+              GError         **error)
+{
+  ChatJob *chat = user_data;
+  TsTextJob *job = chat->job;
+
+  if (chat->whole != NULL)
+    {
+      g_string_append_len (chat->whole, (const char *) data, length);
+      return TRUE;
+    }
+
+  if (job->parser == NULL)
+    {
+      /* Some servers ignore "stream": take their whole answer as it comes. */
+      if (ts_http_response_has_content_type (response, "application/json"))
+        {
+          chat->whole = g_string_new_len ((const char *) data, length);
+          return TRUE;
+        }
+      if (!ts_text_job_check_type (job, response, error))
+        return FALSE;
+      job->parser = ts_sse_parser_new (TS_HTTP_MAX_TEXT_RESPONSE, event_cb, chat);
+      job->parser_free = (GDestroyNotify) ts_sse_parser_free;
+      ts_sse_parser_set_source (job->parser, server_of (chat));
+    }
+
+  return ts_sse_parser_feed (job->parser, (const char *) data, length, error);
+}
+
+static gboolean
+read_whole (ChatJob  *chat,
+            GError  **error)
+{
+  g_autofree char *what = g_strdup_printf ("the answer of %s", server_of (chat));
+  g_autoptr(cJSON) json = ts_provider_parse_json_text (chat->whole->str, chat->whole->len, what, error);
+  GError *failure;
+
+  if (json == NULL)
+    return FALSE;
+
+  failure = stream_error (json, server_of (chat), chat->model);
+  if (failure != NULL)
+    {
+      g_propagate_error (error, failure);
+      return FALSE;
+    }
+
+  read_choice (chat, json, "message");
+  chat->done = chat->job->complete;
+  return TRUE;
+}
+
+static void
+chat_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ChatJob *chat = g_task_get_task_data (task);
+  TsTextJob *job = chat->job;
+  g_autoptr(TsHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
+  if (response == NULL || !ts_http_response_is_success (response))
+    {
+      g_task_return_error (task, call_error (response, error, job->url, chat->model));
+      return;
+    }
+
+  if (chat->whole != NULL && !read_whole (chat, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Without [DONE] and without a finish reason, the stream was cut short. */
+  if (!chat->done && !job->complete)
+    {
+      g_task_return_new_error (task, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_SERVER,
+                               "the answer of %s ended before it was complete", server_of (chat));
+      return;
+    }
+
+  g_task_return_pointer (task, ts_text_job_steal_result (job), (GDestroyNotify) ts_text_result_free);
+}
+
+static void
+ts_openai_provider_generate_text_async (TsProvider          *provider,
+                                        TsTextRequest       *request,
+                                        TsTextChunkFunc      chunk_func,
+                                        gpointer             chunk_data,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  TsOpenaiProvider *self = TS_OPENAI_PROVIDER (provider);
+  TsHttpClient *client = ts_http_client_ensure (&self->client);
+  g_autoptr(TsHttpRequest) http = new_request (self, "POST", "/chat/completions");
+  g_autoptr(cJSON) body = build_chat_body (request);
+  ChatJob *chat = g_new0 (ChatJob, 1);
+  GTask *task;
+
+  chat->model = g_strdup (request->model);
+  chat->job = ts_text_job_new (provider, client, ts_http_request_get_url (http),
+                               chunk_func, chunk_data, cancellable);
+  chat->job->expected_type = "text/event-stream";
+  chat->job->server = ts_openai_server_name_for_url (chat->job->url);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ts_openai_provider_generate_text_async);
+  g_task_set_task_data (task, chat, chat_job_free);
+  g_task_set_check_cancellable (task, FALSE);
+
+  ts_http_request_take_json_body (http, ts_json_print (body));
+  ts_http_request_set_header (http, "Accept", "text/event-stream");
+  ts_http_request_set_idle_timeout (http, GENERATE_IDLE_TIMEOUT);
+  ts_http_client_send_async (client, http, chat_data_cb, chat, NULL, cancellable, chat_cb, task);
+}
+
+/* Images */
+
+typedef struct
+{
+  TsImageRequest *request;
+  char           *url;
+} ImageJob;
+
+static void
+image_job_free (gpointer data)
+{
+  ImageJob *job = data;
+
+  ts_image_request_unref (job->request);
+  g_free (job->url);
+  g_free (job);
+}
+
+static void
+images_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ImageJob *job = g_task_get_task_data (task);
+  const char *server = ts_openai_server_name_for_url (job->url);
+  g_autoptr(TsHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(cJSON) json = NULL;
+  g_autoptr(TsImageResult) images = NULL;
+  const cJSON *data;
+  const cJSON *item;
+
+  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
+  if (response == NULL || !ts_http_response_is_success (response))
+    {
+      g_task_return_error (task, call_error (response, error, job->url, job->request->model));
+      return;
+    }
+
+  json = ts_provider_parse_json (response, server, job->url, &error);
+  if (json == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data = cJSON_GetObjectItemCaseSensitive (json, "data");
+  if (!cJSON_IsArray (data) || cJSON_GetArraySize (data) == 0)
+    {
+      g_task_return_new_error (task, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_PROTOCOL,
+                               "%s answered without images", server);
+      return;
+    }
+
+  images = ts_image_result_new ();
+  cJSON_ArrayForEach (item, data)
+    {
+      const char *base64 = ts_json_get_string (item, "b64_json");
+      g_autoptr(GBytes) png = NULL;
+
+      if (base64 == NULL)
+        {
+          /* A link is refused: the image must come inline, from the server asked. */
+          g_task_return_new_error (task, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_PROTOCOL,
+                                   "%s sent a link instead of the image although b64_json "
+                                   "was asked for", server);
+          return;
+        }
+
+      png = ts_provider_decode_png (base64, server, &error);
+      if (png == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      /* This API does not say which seed it used. */
+      ts_image_result_add (images, png, TS_SEED_RANDOM);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&images), (GDestroyNotify) ts_image_result_free);
+}
+
+static void
+ts_openai_provider_generate_image_async (TsProvider          *provider,
+                                         TsImageRequest      *request,
+                                         TsProgressFunc       progress_func,
+                                         gpointer             progress_data,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  TsOpenaiProvider *self = TS_OPENAI_PROVIDER (provider);
+  g_autoptr(TsHttpRequest) http = new_request (self, "POST", "/images/generations");
+  g_autoptr(cJSON) body = cJSON_CreateObject ();
+  g_autofree char *size = g_strdup_printf ("%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT,
+                                           request->width, request->height);
+  ImageJob *job = g_new0 (ImageJob, 1);
+  GTask *task;
+
+  job->request = ts_image_request_ref (request);
+  job->url = g_strdup (ts_http_request_get_url (http));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ts_openai_provider_generate_image_async);
+  g_task_set_task_data (task, job, image_job_free);
+  g_task_set_check_cancellable (task, FALSE);
+
+  cJSON_AddStringToObject (body, "model", request->model);
+  cJSON_AddStringToObject (body, "prompt", request->prompt);
+  cJSON_AddNumberToObject (body, "n", (double) request->count);
+  cJSON_AddStringToObject (body, "size", size);
+  cJSON_AddStringToObject (body, "response_format", "b64_json");
+
+  ts_http_request_take_json_body (http, ts_json_print (body));
+  ts_http_request_set_idle_timeout (http, GENERATE_IDLE_TIMEOUT);
+  ts_http_request_set_max_response_size (http, TS_HTTP_MAX_IMAGE_RESPONSE);
+  ts_http_client_send_async (ts_http_client_ensure (&self->client), http, NULL, NULL, NULL,
+                             cancellable, images_cb, task);
+}
+
+static void
+ts_openai_provider_dispose (GObject *object)
+{
+  TsOpenaiProvider *self = TS_OPENAI_PROVIDER (object);
+
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (ts_openai_provider_parent_class)->dispose (object);
+}
+
+static void
+ts_openai_provider_finalize (GObject *object)
+{
+  TsOpenaiProvider *self = TS_OPENAI_PROVIDER (object);
+
+  g_clear_pointer (&self->api_key, g_free);
+  g_clear_pointer (&self->api_key_origin, g_free);
+
+  G_OBJECT_CLASS (ts_openai_provider_parent_class)->finalize (object);
+}
+
+static void
+ts_openai_provider_class_init (TsOpenaiProviderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  TsProviderClass *provider_class = TS_PROVIDER_CLASS (klass);
+
+  object_class->dispose = ts_openai_provider_dispose;
+  object_class->finalize = ts_openai_provider_finalize;
+
+  provider_class->list_models_async = ts_openai_provider_list_models_async;
+  provider_class->generate_text_async = ts_openai_provider_generate_text_async;
+  provider_class->generate_image_async = ts_openai_provider_generate_image_async;
+}
+
+static void
+ts_openai_provider_init (TsOpenaiProvider *self)
+{
+}
+
+TsProvider *
+ts_openai_provider_new (void)
+{
+  return g_object_new (TS_TYPE_OPENAI_PROVIDER,
+                       "id", "openai",
+                       "display-name", "OpenAI-compatible server",
+                       NULL);
+}
