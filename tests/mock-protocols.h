@@ -12,6 +12,15 @@ G_BEGIN_DECLS
 /* Handlers that answer as the real servers do (protocols.md), for mock_server_new().
  * The model named in a request picks the scenario; see each mock's file. */
 
+typedef struct
+{
+  GMutex   mutex;
+  gboolean no_api;
+  gboolean running;
+  gboolean interrupted;
+  gint64   started;
+} MockSdwebui;
+
 MockAction mock_ollama_handler  (MockConn          *conn,
                                  const MockRequest *request,
                                  gpointer           user_data);

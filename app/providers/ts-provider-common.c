@@ -69,6 +69,12 @@ ts_provider_server_message (GBytes *body)
 
       if (text != NULL)
         {
+          /* The WebUI's 500: {"error":"OutOfMemoryError","errors":"CUDA out of memory…"} */
+          const char *errors = ts_json_get_string (json, "errors");
+          g_autofree char *joined = NULL;
+
+          if (errors != NULL && *errors != '\0' && text != errors)
+            text = joined = g_strdup_printf ("%s: %s", text, errors);
           message = clip_text (text, strlen (text), 1000);
         }
       else if (cJSON_IsArray (detail))
