@@ -7,6 +7,10 @@
 
 #include <string.h>
 
+#ifdef HAVE_LIBSECRET
+#include <libsecret/secret.h>
+#endif
+
 #include "ts-block.h"
 #include "ts-http.h"
 #include "ts-openai.h"
@@ -19,9 +23,11 @@
  *
  * The base URL is the provider's endpoint, else OPENAI_BASE_URL, else llama-server's
  * default; a URL without a path gets "/v1". An API key is sent only to the address it
- * belongs to: one given with ts_openai_provider_set_api_key() to its endpoint, and
- * OPENAI_API_KEY to OPENAI_BASE_URL (or to api.openai.com when that is unset). A key is
- * never read from a playground file and never appears in a message. */
+ * belongs to: one given with ts_openai_provider_set_api_key() to its endpoint,
+ * OPENAI_API_KEY to OPENAI_BASE_URL (or to api.openai.com when that is unset), and else
+ * one the keyring holds for the endpoint's scheme, host and port (looked up once per
+ * address, without blocking). A key is never read from a playground file and never
+ * appears in a message. */
 
 #define GENERATE_IDLE_TIMEOUT (5 * 60 * 1000)
 
@@ -32,6 +38,8 @@ struct _TsOpenaiProvider
   TsHttpClient *client;
   char         *api_key;
   char         *api_key_origin;
+  GHashTable   *keyring_keys;   /* origin → key, "" when the keyring has none */
+  gboolean      use_keyring;
 };
 
 G_DEFINE_FINAL_TYPE (TsOpenaiProvider, ts_openai_provider, TS_TYPE_PROVIDER)
@@ -184,17 +192,130 @@ new_request (TsOpenaiProvider *self,
 {
   g_autofree char *base = ts_openai_provider_dup_base_url (self);
   g_autofree char *url = ts_http_build_url (base, path);
-  TsHttpRequest *request = ts_http_request_new (method, url);
-  const char *key = api_key_for (self, url);
 
-  if (key != NULL)
+  return ts_http_request_new (method, url);
+}
+
+static void
+set_authorization (TsHttpRequest *request,
+                   const char    *key)
+{
+  g_autofree char *authorization = NULL;
+
+  if (key == NULL || *key == '\0')
+    return;
+
+  authorization = g_strdup_printf ("Bearer %s", key);
+  ts_http_request_set_header (request, "Authorization", authorization);
+}
+
+/* A request waiting for the keyring before it goes out. */
+typedef struct
+{
+  TsOpenaiProvider    *self;
+  TsHttpRequest       *request;
+  TsHttpDataFunc       data_func;
+  gpointer             data_user_data;
+  GCancellable        *cancellable;
+  GAsyncReadyCallback  callback;
+  gpointer             user_data;
+  char                *origin;
+} PendingSend;
+
+static void
+pending_send_free (PendingSend *pending)
+{
+  g_object_unref (pending->self);
+  ts_http_request_unref (pending->request);
+  g_clear_object (&pending->cancellable);
+  g_free (pending->origin);
+  g_free (pending);
+}
+
+static void
+pending_send_go (PendingSend *pending)
+{
+  ts_http_client_send_async (ts_http_client_ensure (&pending->self->client), pending->request,
+                             pending->data_func, pending->data_user_data, NULL,
+                             pending->cancellable, pending->callback, pending->user_data);
+  pending_send_free (pending);
+}
+
+#ifdef HAVE_LIBSECRET
+static const SecretSchema *
+key_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.tessera.Tessera.ApiKey", SECRET_SCHEMA_NONE,
     {
-      g_autofree char *authorization = g_strdup_printf ("Bearer %s", key);
+      { "endpoint", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
 
-      ts_http_request_set_header (request, "Authorization", authorization);
+  return &schema;
+}
+
+static void
+keyring_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  PendingSend *pending = user_data;
+  g_autoptr(GError) error = NULL;
+  char *key = secret_password_lookup_finish (result, &error);
+
+  /* No keyring, a locked one or no key: the request goes without, and the server says
+   * whether it needs one. Only a found key or a clean "none" is remembered. */
+  if (error == NULL)
+    g_hash_table_insert (pending->self->keyring_keys, g_strdup (pending->origin),
+                         g_strdup (key != NULL ? key : ""));
+  set_authorization (pending->request, key);
+  secret_password_free (key);
+
+  pending_send_go (pending);
+}
+#endif
+
+/* Sends @request with the key that belongs to its address, if any. */
+static void
+send_request (TsOpenaiProvider    *self,
+              TsHttpRequest       *request,
+              TsHttpDataFunc       data_func,
+              gpointer             data_user_data,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  const char *url = ts_http_request_get_url (request);
+  const char *key = api_key_for (self, url);
+  PendingSend *pending = g_new0 (PendingSend, 1);
+
+  pending->self = g_object_ref (self);
+  pending->request = ts_http_request_ref (request);
+  pending->data_func = data_func;
+  pending->data_user_data = data_user_data;
+  pending->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  pending->callback = callback;
+  pending->user_data = user_data;
+  pending->origin = origin_of (url);
+
+  if (key == NULL && pending->origin != NULL)
+    key = g_hash_table_lookup (self->keyring_keys, pending->origin);
+
+  if (key != NULL || !self->use_keyring || pending->origin == NULL)
+    {
+      set_authorization (pending->request, key);
+      pending_send_go (pending);
+      return;
     }
 
-  return request;
+#ifdef HAVE_LIBSECRET
+  secret_password_lookup (key_schema (), cancellable, keyring_cb, pending,
+                          "endpoint", pending->origin, NULL);
+#else
+  pending_send_go (pending);
+#endif
 }
 
 static GError *
@@ -337,8 +458,7 @@ ts_openai_provider_list_models_async (TsProvider          *provider,
   g_task_set_task_data (task, g_strdup (ts_http_request_get_url (request)), g_free);
   g_task_set_check_cancellable (task, FALSE);
 
-  ts_http_client_send_async (ts_http_client_ensure (&self->client), request, NULL, NULL, NULL,
-                             cancellable, models_cb, task);
+  send_request (self, request, NULL, NULL, cancellable, models_cb, task);
 }
 
 /* Text */
@@ -659,7 +779,7 @@ ts_openai_provider_generate_text_async (TsProvider          *provider,
   ts_http_request_take_json_body (http, ts_json_print (body));
   ts_http_request_set_header (http, "Accept", "text/event-stream");
   ts_http_request_set_idle_timeout (http, GENERATE_IDLE_TIMEOUT);
-  ts_http_client_send_async (client, http, chat_data_cb, chat, NULL, cancellable, chat_cb, task);
+  send_request (self, http, chat_data_cb, chat, cancellable, chat_cb, task);
 }
 
 /* Images */
@@ -779,8 +899,7 @@ ts_openai_provider_generate_image_async (TsProvider          *provider,
   ts_http_request_take_json_body (http, ts_json_print (body));
   ts_http_request_set_idle_timeout (http, GENERATE_IDLE_TIMEOUT);
   ts_http_request_set_max_response_size (http, TS_HTTP_MAX_IMAGE_RESPONSE);
-  ts_http_client_send_async (ts_http_client_ensure (&self->client), http, NULL, NULL, NULL,
-                             cancellable, images_cb, task);
+  send_request (self, http, NULL, NULL, cancellable, images_cb, task);
 }
 
 static void
@@ -800,6 +919,7 @@ ts_openai_provider_finalize (GObject *object)
 
   g_clear_pointer (&self->api_key, g_free);
   g_clear_pointer (&self->api_key_origin, g_free);
+  g_clear_pointer (&self->keyring_keys, g_hash_table_unref);
 
   G_OBJECT_CLASS (ts_openai_provider_parent_class)->finalize (object);
 }
@@ -821,6 +941,22 @@ ts_openai_provider_class_init (TsOpenaiProviderClass *klass)
 static void
 ts_openai_provider_init (TsOpenaiProvider *self)
 {
+  self->keyring_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->use_keyring = TRUE;
+}
+
+/**
+ * ts_openai_provider_set_use_keyring:
+ *
+ * Whether to look in the keyring for a key when no other applies (the default).
+ */
+void
+ts_openai_provider_set_use_keyring (TsOpenaiProvider *self,
+                                    gboolean          use_keyring)
+{
+  g_return_if_fail (TS_IS_OPENAI_PROVIDER (self));
+
+  self->use_keyring = use_keyring;
 }
 
 TsProvider *
