@@ -5,12 +5,8 @@
 
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <cJSON.h>
-#include <netinet/in.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "mock-protocols.h"
 #include "ts-block.h"
@@ -236,22 +232,6 @@ test_errors (Fixture       *fixture,
     }
 }
 
-static guint16
-closed_port (void)
-{
-  struct sockaddr_in address = { 0 };
-  socklen_t length = sizeof address;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &length), ==, 0);
-  close (fd);
-
-  return ntohs (address.sin_port);
-}
-
 static void
 test_unreachable (void)
 {
@@ -259,7 +239,7 @@ test_unreachable (void)
   g_autoptr(TsTextRequest) request = mock_text_request ("llama3.2", "Hi");
   g_autoptr(GError) error = NULL;
   g_autoptr(TsTextResult) result = NULL;
-  guint16 port = closed_port ();
+  guint16 port = mock_closed_port ();
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", port);
   g_autofree char *expected = g_strdup_printf ("Ollama is not running at 127.0.0.1:%u — start it with `ollama serve`", port);
   MockRun run;

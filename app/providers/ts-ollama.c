@@ -193,18 +193,10 @@ version_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   const char *url = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(TsHttpResponse) response = NULL;
   g_autoptr(cJSON) json = NULL;
   const char *version;
 
-  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
-  if (response == NULL || !ts_http_response_is_success (response))
-    {
-      g_task_return_error (task, call_error (response, error, url, NULL));
-      return;
-    }
-
-  json = ts_provider_parse_json (response, SERVER_NAME, url, &error);
+  json = ts_provider_receive_json (object, result, call_error, SERVER_NAME, url, NULL, &error);
   if (json == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -237,9 +229,9 @@ ts_ollama_provider_get_version_async (TsOllamaProvider    *self,
 
   g_return_if_fail (TS_IS_OLLAMA_PROVIDER (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ts_ollama_provider_get_version_async);
-  g_task_set_task_data (task, g_strdup (ts_http_request_get_url (request)), g_free);
+  task = ts_provider_task_new (self, cancellable, callback, user_data,
+                               ts_ollama_provider_get_version_async,
+                               g_strdup (ts_http_request_get_url (request)), g_free);
 
   ts_http_request_set_connect_timeout (request, timeout_ms);
   ts_http_request_set_total_timeout (request, timeout_ms);
@@ -359,20 +351,12 @@ tags_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   ListJob *job = g_task_get_task_data (task);
-  g_autoptr(TsHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(cJSON) json = NULL;
   const cJSON *models;
   const cJSON *item;
 
-  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
-  if (response == NULL || !ts_http_response_is_success (response))
-    {
-      g_task_return_error (task, call_error (response, error, job->url, NULL));
-      return;
-    }
-
-  json = ts_provider_parse_json (response, SERVER_NAME, job->url, &error);
+  json = ts_provider_receive_json (object, result, call_error, SERVER_NAME, job->url, NULL, &error);
   if (json == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -433,10 +417,8 @@ ts_ollama_provider_list_models_async (TsProvider          *provider,
   job->models = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_model_info_free);
   job->url = g_strdup (ts_http_request_get_url (request));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ts_ollama_provider_list_models_async);
-  g_task_set_task_data (task, job, list_job_free);
-  g_task_set_check_cancellable (task, FALSE);
+  task = ts_provider_task_new (self, cancellable, callback, user_data,
+                               ts_ollama_provider_list_models_async, job, list_job_free);
 
   ts_http_client_send_async (ts_http_client_ensure (&self->client), request, NULL, NULL, NULL,
                              cancellable, tags_cb, task);
@@ -455,21 +437,13 @@ build_chat_body (TsTextRequest *request)
   cJSON_AddBoolToObject (body, "stream", TRUE);
 
   if (request->system != NULL && *request->system != '\0')
-    {
-      cJSON *message = cJSON_CreateObject ();
-
-      cJSON_AddStringToObject (message, "role", "system");
-      cJSON_AddStringToObject (message, "content", request->system);
-      cJSON_AddItemToArray (messages, message);
-    }
+    cJSON_AddItemToArray (messages, ts_chat_message_new ("system", request->system));
 
   for (guint i = 0; i < request->messages->len; i++)
     {
       TsMessage *source = g_ptr_array_index (request->messages, i);
-      cJSON *message = cJSON_CreateObject ();
+      cJSON *message = ts_chat_message_new (ts_chat_role_to_string (source->role), source->text);
 
-      cJSON_AddStringToObject (message, "role", ts_chat_role_to_string (source->role));
-      cJSON_AddStringToObject (message, "content", source->text);
       if (source->images->len > 0)
         {
           cJSON *images = cJSON_AddArrayToObject (message, "images");
@@ -492,13 +466,7 @@ build_chat_body (TsTextRequest *request)
     cJSON_AddNumberToObject (options, "num_predict", (double) request->max_tokens);
   if (request->seed != TS_UNSET_INT)
     cJSON_AddNumberToObject (options, "seed", (double) request->seed);
-  if (request->stop != NULL && request->stop[0] != NULL)
-    {
-      cJSON *stop = cJSON_AddArrayToObject (options, "stop");
-
-      for (guint i = 0; request->stop[i] != NULL; i++)
-        cJSON_AddItemToArray (stop, cJSON_CreateString (request->stop[i]));
-    }
+  ts_json_add_strv (options, "stop", request->stop);
 
   if (cJSON_GetArraySize (options) > 0)
     cJSON_AddItemToObject (body, "options", options);
@@ -508,34 +476,17 @@ build_chat_body (TsTextRequest *request)
   return body;
 }
 
-typedef struct
-{
-  TsTextJob *job;
-  char      *model;
-} ChatJob;
-
-static void
-chat_job_free (gpointer data)
-{
-  ChatJob *chat = data;
-
-  ts_text_job_free (chat->job);
-  g_free (chat->model);
-  g_free (chat);
-}
-
 static gboolean
 chat_line_cb (cJSON    *line,
               gpointer  user_data,
               GError  **error)
 {
-  ChatJob *chat = user_data;
-  TsTextJob *job = chat->job;
+  TsTextJob *job = user_data;
   TsTextResult *result = job->result;
   const cJSON *message;
   const cJSON *done;
 
-  if (stream_error (line, chat->model, error))
+  if (stream_error (line, job->model, error))
     return FALSE;
 
   if (job->complete)
@@ -575,14 +526,13 @@ chat_data_cb (TsHttpResponse  *response,
               gpointer         user_data,
               GError         **error)
 {
-  ChatJob *chat = user_data;
-  TsTextJob *job = chat->job;
+  TsTextJob *job = user_data;
 
   if (job->parser == NULL)
     {
       if (!ts_text_job_check_type (job, response, error))
         return FALSE;
-      job->parser = ts_ndjson_parser_new (TS_HTTP_MAX_TEXT_RESPONSE, chat_line_cb, chat);
+      job->parser = ts_ndjson_parser_new (TS_HTTP_MAX_TEXT_RESPONSE, chat_line_cb, job);
       ts_ndjson_parser_set_source (job->parser, SERVER_NAME);
       job->parser_free = (GDestroyNotify) ts_ndjson_parser_free;
     }
@@ -596,15 +546,14 @@ chat_cb (GObject      *object,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ChatJob *chat = g_task_get_task_data (task);
-  TsTextJob *job = chat->job;
+  TsTextJob *job = g_task_get_task_data (task);
   g_autoptr(TsHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
 
   response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
   if (response == NULL || !ts_http_response_is_success (response))
     {
-      g_task_return_error (task, call_error (response, error, job->url, chat->model));
+      g_task_return_error (task, call_error (response, error, job->url, job->model));
       return;
     }
 
@@ -644,22 +593,19 @@ ts_ollama_provider_generate_text_async (TsProvider          *provider,
   TsHttpClient *client = ts_http_client_ensure (&self->client);
   g_autoptr(TsHttpRequest) http = new_request (self, "POST", "/api/chat");
   g_autoptr(cJSON) body = build_chat_body (request);
-  ChatJob *chat = g_new0 (ChatJob, 1);
+  TsTextJob *job;
   GTask *task;
 
-  chat->model = g_strdup (request->model);
-  chat->job = ts_text_job_new (provider, client, ts_http_request_get_url (http),
-                               chunk_func, chunk_data, cancellable);
-  chat->job->expected_type = "application/x-ndjson";
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ts_ollama_provider_generate_text_async);
-  g_task_set_task_data (task, chat, chat_job_free);
-  g_task_set_check_cancellable (task, FALSE);
+  job = ts_text_job_new (provider, client, ts_http_request_get_url (http), request->model,
+                         chunk_func, chunk_data, cancellable);
+  job->expected_type = "application/x-ndjson";
+  task = ts_provider_task_new (self, cancellable, callback, user_data,
+                               ts_ollama_provider_generate_text_async,
+                               job, (GDestroyNotify) ts_text_job_free);
 
   ts_http_request_take_json_body (http, ts_json_print (body));
   ts_http_request_set_idle_timeout (http, GENERATE_IDLE_TIMEOUT);
-  ts_http_client_send_async (client, http, chat_data_cb, chat, NULL, cancellable, chat_cb, task);
+  ts_http_client_send_async (client, http, chat_data_cb, job, NULL, cancellable, chat_cb, task);
 }
 
 /* Images (experimental in Ollama): one /api/generate per image */
@@ -851,10 +797,8 @@ ts_ollama_provider_generate_image_async (TsProvider          *provider,
   job->progress_data = progress_data;
   job->result = ts_image_result_new ();
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ts_ollama_provider_generate_image_async);
-  g_task_set_task_data (task, job, image_job_free);
-  g_task_set_check_cancellable (task, FALSE);
+  task = ts_provider_task_new (self, cancellable, callback, user_data,
+                               ts_ollama_provider_generate_image_async, job, image_job_free);
 
   if (request->count < 1)
     {

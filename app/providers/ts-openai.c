@@ -402,21 +402,13 @@ models_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   const char *url = g_task_get_task_data (task);
   const char *server = ts_openai_server_name_for_url (url);
-  g_autoptr(TsHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(cJSON) json = NULL;
   g_autoptr(GPtrArray) models = NULL;
   const cJSON *data;
   const cJSON *item;
 
-  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
-  if (response == NULL || !ts_http_response_is_success (response))
-    {
-      g_task_return_error (task, call_error (response, error, url, NULL));
-      return;
-    }
-
-  json = ts_provider_parse_json (response, server, url, &error);
+  json = ts_provider_receive_json (object, result, call_error, server, url, NULL, &error);
   if (json == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -452,11 +444,9 @@ ts_openai_provider_list_models_async (TsProvider          *provider,
 {
   TsOpenaiProvider *self = TS_OPENAI_PROVIDER (provider);
   g_autoptr(TsHttpRequest) request = new_request (self, "GET", "/models");
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, ts_openai_provider_list_models_async);
-  g_task_set_task_data (task, g_strdup (ts_http_request_get_url (request)), g_free);
-  g_task_set_check_cancellable (task, FALSE);
+  GTask *task = ts_provider_task_new (self, cancellable, callback, user_data,
+                                     ts_openai_provider_list_models_async,
+                                     g_strdup (ts_http_request_get_url (request)), g_free);
 
   send_request (self, request, NULL, NULL, cancellable, models_cb, task);
 }
@@ -475,25 +465,15 @@ build_chat_body (TsTextRequest *request)
   messages = cJSON_AddArrayToObject (body, "messages");
 
   if (request->system != NULL && *request->system != '\0')
-    {
-      cJSON *message = cJSON_CreateObject ();
-
-      cJSON_AddStringToObject (message, "role", "system");
-      cJSON_AddStringToObject (message, "content", request->system);
-      cJSON_AddItemToArray (messages, message);
-    }
+    cJSON_AddItemToArray (messages, ts_chat_message_new ("system", request->system));
 
   for (guint i = 0; i < request->messages->len; i++)
     {
       TsMessage *source = g_ptr_array_index (request->messages, i);
-      cJSON *message = cJSON_CreateObject ();
+      cJSON *message = ts_chat_message_new (ts_chat_role_to_string (source->role),
+                                            source->images->len == 0 ? source->text : NULL);
 
-      cJSON_AddStringToObject (message, "role", ts_chat_role_to_string (source->role));
-      if (source->images->len == 0)
-        {
-          cJSON_AddStringToObject (message, "content", source->text);
-        }
-      else
+      if (source->images->len > 0)
         {
           cJSON *parts = cJSON_AddArrayToObject (message, "content");
           cJSON *text = cJSON_CreateObject ();
@@ -524,13 +504,7 @@ build_chat_body (TsTextRequest *request)
     cJSON_AddNumberToObject (body, "top_p", request->top_p);
   if (request->seed != TS_UNSET_INT)
     cJSON_AddNumberToObject (body, "seed", (double) request->seed);
-  if (request->stop != NULL && request->stop[0] != NULL)
-    {
-      cJSON *stop = cJSON_AddArrayToObject (body, "stop");
-
-      for (guint i = 0; request->stop[i] != NULL; i++)
-        cJSON_AddItemToArray (stop, cJSON_CreateString (request->stop[i]));
-    }
+  ts_json_add_strv (body, "stop", request->stop);
 
   return body;
 }
@@ -538,7 +512,6 @@ build_chat_body (TsTextRequest *request)
 typedef struct
 {
   TsTextJob *job;
-  char      *model;
   GString   *whole;      /* a server that answered without streaming */
   gboolean   done;       /* [DONE] seen */
 } ChatJob;
@@ -551,7 +524,6 @@ chat_job_free (gpointer data)
   ts_text_job_free (chat->job);
   if (chat->whole != NULL)
     g_string_free (chat->whole, TRUE);
-  g_free (chat->model);
   g_free (chat);
 }
 
@@ -643,7 +615,7 @@ event_cb (const char  *event,
   if (json == NULL)
     return FALSE;
 
-  stream_failure = stream_error (json, server_of (chat), chat->model);
+  stream_failure = stream_error (json, server_of (chat), chat->job->model);
   if (stream_failure == NULL && g_str_equal (event, "error"))
     stream_failure = g_error_new (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_SERVER,
                                   "%s failed while answering: %s", server_of (chat), data);
@@ -702,7 +674,7 @@ read_whole (ChatJob  *chat,
   if (json == NULL)
     return FALSE;
 
-  failure = stream_error (json, server_of (chat), chat->model);
+  failure = stream_error (json, server_of (chat), chat->job->model);
   if (failure != NULL)
     {
       g_propagate_error (error, failure);
@@ -728,7 +700,7 @@ chat_cb (GObject      *object,
   response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
   if (response == NULL || !ts_http_response_is_success (response))
     {
-      g_task_return_error (task, call_error (response, error, job->url, chat->model));
+      g_task_return_error (task, call_error (response, error, job->url, chat->job->model));
       return;
     }
 
@@ -765,16 +737,13 @@ ts_openai_provider_generate_text_async (TsProvider          *provider,
   ChatJob *chat = g_new0 (ChatJob, 1);
   GTask *task;
 
-  chat->model = g_strdup (request->model);
-  chat->job = ts_text_job_new (provider, client, ts_http_request_get_url (http),
+  chat->job = ts_text_job_new (provider, client, ts_http_request_get_url (http), request->model,
                                chunk_func, chunk_data, cancellable);
   chat->job->expected_type = "text/event-stream";
   chat->job->server = ts_openai_server_name_for_url (chat->job->url);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ts_openai_provider_generate_text_async);
-  g_task_set_task_data (task, chat, chat_job_free);
-  g_task_set_check_cancellable (task, FALSE);
+  task = ts_provider_task_new (self, cancellable, callback, user_data,
+                               ts_openai_provider_generate_text_async, chat, chat_job_free);
 
   ts_http_request_take_json_body (http, ts_json_print (body));
   ts_http_request_set_header (http, "Accept", "text/event-stream");
@@ -808,21 +777,14 @@ images_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   ImageJob *job = g_task_get_task_data (task);
   const char *server = ts_openai_server_name_for_url (job->url);
-  g_autoptr(TsHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(cJSON) json = NULL;
   g_autoptr(TsImageResult) images = NULL;
   const cJSON *data;
   const cJSON *item;
 
-  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
-  if (response == NULL || !ts_http_response_is_success (response))
-    {
-      g_task_return_error (task, call_error (response, error, job->url, job->request->model));
-      return;
-    }
-
-  json = ts_provider_parse_json (response, server, job->url, &error);
+  json = ts_provider_receive_json (object, result, call_error, server, job->url,
+                                   job->request->model, &error);
   if (json == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -885,10 +847,8 @@ ts_openai_provider_generate_image_async (TsProvider          *provider,
   job->request = ts_image_request_ref (request);
   job->url = g_strdup (ts_http_request_get_url (http));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ts_openai_provider_generate_image_async);
-  g_task_set_task_data (task, job, image_job_free);
-  g_task_set_check_cancellable (task, FALSE);
+  task = ts_provider_task_new (self, cancellable, callback, user_data,
+                               ts_openai_provider_generate_image_async, job, image_job_free);
 
   cJSON_AddStringToObject (body, "model", request->model);
   cJSON_AddStringToObject (body, "prompt", request->prompt);

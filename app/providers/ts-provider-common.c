@@ -16,6 +16,92 @@ ts_chat_role_to_string (TsChatRole role)
   return role == TS_CHAT_ROLE_ASSISTANT ? "assistant" : "user";
 }
 
+/**
+ * ts_provider_task_new:
+ *
+ * A task as every provider call makes it: tagged, holding its data, and answering
+ * cancellation in the provider domain itself rather than with GIO's error.
+ *
+ * Returns: (transfer full): the task
+ */
+GTask *
+ts_provider_task_new (gpointer             source,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data,
+                      gpointer             source_tag,
+                      gpointer             task_data,
+                      GDestroyNotify       task_data_free)
+{
+  GTask *task = g_task_new (source, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, task_data, task_data_free);
+  g_task_set_check_cancellable (task, FALSE);
+
+  return task;
+}
+
+/**
+ * ts_provider_receive_json:
+ * @client: the #TsHttpClient the request went through
+ * @call_error: the provider's reading of failures
+ *
+ * Finishes a request whose answer is one JSON document.
+ *
+ * Returns: (transfer full): the JSON, or %NULL with @error set
+ */
+cJSON *
+ts_provider_receive_json (GObject          *client,
+                          GAsyncResult     *result,
+                          TsCallErrorFunc   call_error,
+                          const char       *server,
+                          const char       *url,
+                          const char       *model,
+                          GError          **error)
+{
+  g_autoptr(TsHttpResponse) response = NULL;
+  g_autoptr(GError) http_error = NULL;
+
+  response = ts_http_client_send_finish (TS_HTTP_CLIENT (client), result, &http_error);
+  if (response == NULL || !ts_http_response_is_success (response))
+    {
+      g_propagate_error (error, call_error (response, http_error, url, model));
+      return NULL;
+    }
+
+  return ts_provider_parse_json (response, server, url, error);
+}
+
+cJSON *
+ts_chat_message_new (const char *role,
+                     const char *content)
+{
+  cJSON *message = cJSON_CreateObject ();
+
+  cJSON_AddStringToObject (message, "role", role);
+  if (content != NULL)
+    cJSON_AddStringToObject (message, "content", content);
+
+  return message;
+}
+
+/* Adds @strv as an array of strings under @key, unless it is empty. */
+void
+ts_json_add_strv (cJSON       *object,
+                  const char  *key,
+                  char       **strv)
+{
+  cJSON *array;
+
+  if (strv == NULL || strv[0] == NULL)
+    return;
+
+  array = cJSON_AddArrayToObject (object, key);
+  for (guint i = 0; strv[i] != NULL; i++)
+    cJSON_AddItemToArray (array, cJSON_CreateString (strv[i]));
+}
+
 static char *
 clip_text (const char *text,
            gsize       length,
@@ -351,6 +437,7 @@ TsTextJob *
 ts_text_job_new (TsProvider      *provider,
                  TsHttpClient    *client,
                  const char      *url,
+                 const char      *model,
                  TsTextChunkFunc  chunk_func,
                  gpointer         chunk_data,
                  GCancellable    *cancellable)
@@ -360,6 +447,7 @@ ts_text_job_new (TsProvider      *provider,
   job->provider = g_object_ref (provider);
   job->client = g_object_ref (client);
   job->url = g_strdup (url);
+  job->model = g_strdup (model);
   job->chunk_func = chunk_func;
   job->chunk_data = chunk_data;
   job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
@@ -382,6 +470,7 @@ ts_text_job_free (TsTextJob *job)
   g_string_free (job->text, TRUE);
   g_string_free (job->reasoning, TRUE);
   g_free (job->url);
+  g_free (job->model);
   g_free (job);
 }
 

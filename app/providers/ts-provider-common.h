@@ -21,6 +21,33 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (cJSON, cJSON_Delete)
 
 const char *ts_chat_role_to_string          (TsChatRole      role);
 
+/* Turns a failed call into the error a person can act on: @http_error is set when the
+ * transport failed, else @response is a non-2xx answer. */
+typedef GError *(*TsCallErrorFunc) (TsHttpResponse *response,
+                                    const GError   *http_error,
+                                    const char     *url,
+                                    const char     *model);
+
+GTask      *ts_provider_task_new            (gpointer             source,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data,
+                                             gpointer             source_tag,
+                                             gpointer             task_data,
+                                             GDestroyNotify       task_data_free);
+cJSON      *ts_provider_receive_json        (GObject             *client,
+                                             GAsyncResult        *result,
+                                             TsCallErrorFunc      call_error,
+                                             const char          *server,
+                                             const char          *url,
+                                             const char          *model,
+                                             GError             **error);
+cJSON      *ts_chat_message_new             (const char          *role,
+                                             const char          *content);
+void        ts_json_add_strv                (cJSON               *object,
+                                             const char          *key,
+                                             char               **strv);
+
 char       *ts_provider_server_message      (GBytes         *body);
 GError     *ts_provider_status_error        (TsHttpResponse *response,
                                              const char     *server,
@@ -63,11 +90,13 @@ typedef struct
   GDestroyNotify   parser_free;
   const char      *expected_type;
   const char      *server;        /* named in errors; the provider's name if NULL */
+  char            *model;
 } TsTextJob;
 
 TsTextJob  *ts_text_job_new                 (TsProvider      *provider,
                                              TsHttpClient    *client,
                                              const char      *url,
+                                             const char      *model,
                                              TsTextChunkFunc  chunk_func,
                                              gpointer         chunk_data,
                                              GCancellable    *cancellable);

@@ -55,7 +55,8 @@ new_request (TsSdwebuiProvider *self,
 static GError *
 call_error (TsHttpResponse *response,
             const GError   *http_error,
-            const char     *url)
+            const char     *url,
+            const char     *model)
 {
   g_autofree char *address = NULL;
 
@@ -83,20 +84,12 @@ models_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   const char *url = g_task_get_task_data (task);
-  g_autoptr(TsHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(cJSON) json = NULL;
   g_autoptr(GPtrArray) models = NULL;
   const cJSON *item;
 
-  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
-  if (response == NULL || !ts_http_response_is_success (response))
-    {
-      g_task_return_error (task, call_error (response, error, url));
-      return;
-    }
-
-  json = ts_provider_parse_json (response, SERVER_NAME, url, &error);
+  json = ts_provider_receive_json (object, result, call_error, SERVER_NAME, url, NULL, &error);
   if (json == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -132,11 +125,9 @@ ts_sdwebui_provider_list_models_async (TsProvider          *provider,
 {
   TsSdwebuiProvider *self = TS_SDWEBUI_PROVIDER (provider);
   g_autoptr(TsHttpRequest) request = new_request (self, "GET", "/sdapi/v1/sd-models");
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, ts_sdwebui_provider_list_models_async);
-  g_task_set_task_data (task, g_strdup (ts_http_request_get_url (request)), g_free);
-  g_task_set_check_cancellable (task, FALSE);
+  GTask *task = ts_provider_task_new (self, cancellable, callback, user_data,
+                                     ts_sdwebui_provider_list_models_async,
+                                     g_strdup (ts_http_request_get_url (request)), g_free);
 
   ts_http_client_send_async (ts_http_client_ensure (&self->client), request, NULL, NULL, NULL,
                              cancellable, models_cb, task);
@@ -307,7 +298,6 @@ txt2img_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   ImageJob *job = g_task_get_task_data (task);
-  g_autoptr(TsHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(cJSON) json = NULL;
   g_autoptr(TsImageResult) images = NULL;
@@ -323,14 +313,7 @@ txt2img_cb (GObject      *object,
       job->cancelled_id = 0;
     }
 
-  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
-  if (response == NULL || !ts_http_response_is_success (response))
-    {
-      g_task_return_error (task, call_error (response, error, job->url));
-      return;
-    }
-
-  json = ts_provider_parse_json (response, SERVER_NAME, job->url, &error);
+  json = ts_provider_receive_json (object, result, call_error, SERVER_NAME, job->url, NULL, &error);
   if (json == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -430,10 +413,8 @@ ts_sdwebui_provider_generate_image_async (TsProvider          *provider,
   job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   job->poll_cancellable = g_cancellable_new ();
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ts_sdwebui_provider_generate_image_async);
-  g_task_set_task_data (task, job, image_job_free);
-  g_task_set_check_cancellable (task, FALSE);
+  task = ts_provider_task_new (self, cancellable, callback, user_data,
+                               ts_sdwebui_provider_generate_image_async, job, image_job_free);
 
   cJSON_AddStringToObject (body, "prompt", request->prompt);
   if (request->negative_prompt != NULL)
