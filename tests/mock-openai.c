@@ -28,7 +28,9 @@
  *   wrong-type       200 text/html
  *   busy 429 · crash 500 · loading 503 "Loading model"
  *   drip             a token every 20 ms for a long time · never: accepts, never answers
- * Images (/v1/images/generations): image-model (n PNGs), not-png, huge-png, url-image. */
+ * Images (/v1/images/generations): image-model (n PNGs), not-png, huge-png, url-image
+ * (links to /files/image-N.png on this server, served too), foreign-url-image (a link to
+ * another server). */
 
 static const char *const story[] = { "Once", " upon", " a time", ", a fox", " — ünï", "cödé ✓" };
 
@@ -223,10 +225,13 @@ chat (MockConn          *conn,
 }
 
 static MockAction
-images (MockConn   *conn,
-        const char *model,
-        gint64      n)
+images (MockConn          *conn,
+        const MockRequest *request,
+        const char        *model,
+        gint64             n)
 {
+  const char *host = mock_request_get_header (request, "Host");
+
   g_autoptr(GString) body = g_string_new ("{\"created\":1740000000,\"data\":[");
 
   if (g_str_equal (model, "missing"))
@@ -247,8 +252,10 @@ images (MockConn   *conn,
 
       if (i > 0)
         g_string_append_c (body, ',');
-      if (g_str_equal (model, "url-image"))
+      if (g_str_equal (model, "foreign-url-image"))
         g_string_append (body, "{\"url\":\"https://cdn.example.com/image.png\"}");
+      else if (g_str_equal (model, "url-image"))
+        g_string_append_printf (body, "{\"url\":\"http://%s/files/image-%" G_GINT64_FORMAT ".png\"}", host, i);
       else
         g_string_append_printf (body, "{\"b64_json\":\"%s\",\"revised_prompt\":null}", base64);
     }
@@ -287,7 +294,15 @@ mock_openai_handler (MockConn          *conn,
     return chat (conn, request, model);
 
   if (g_str_equal (request->method, "POST") && g_str_equal (request->path, "/v1/images/generations"))
-    return images (conn, model, n);
+    return images (conn, request, model, n);
+
+  if (g_str_has_prefix (request->path, "/files/image-"))
+    {
+      g_autoptr(GBytes) png = mock_png_new (16 + g_ascii_strtoull (request->path + 13, NULL, 10), 16);
+
+      mock_conn_respond (conn, 200, "image/png", g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+      return MOCK_KEEP_OPEN;
+    }
 
   mock_conn_respond (conn, 404, "application/json",
                      "{\"error\":{\"code\":404,\"message\":\"File Not Found\",\"type\":\"not_found_error\"}}", -1);

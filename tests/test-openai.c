@@ -314,10 +314,34 @@ test_images (Fixture       *fixture,
 }
 
 static void
+test_linked_images (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(TsImageRequest) request = ts_image_request_new ("url-image", "x");
+  g_autoptr(TsImageResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint width;
+  MockRun run;
+
+  /* Links to the same server are fetched, in order. */
+  mock_run_init (&run);
+  request->count = 2;
+  result = mock_run_image (&run, fixture->provider, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->images->len, ==, 2);
+  g_assert_true (ts_png_validate (g_ptr_array_index (result->images, 0), &width, NULL, NULL));
+  g_assert_cmpuint (width, ==, 16);
+  g_assert_true (ts_png_validate (g_ptr_array_index (result->images, 1), &width, NULL, NULL));
+  g_assert_cmpuint (width, ==, 17);
+  g_assert_nonnull (mock_server_find_request (fixture->server, "GET", "/files/image-1.png"));
+  mock_run_clear (&run);
+}
+
+static void
 test_bad_images (Fixture       *fixture,
                  gconstpointer  data)
 {
-  const char *models[] = { "not-png", "huge-png", "url-image", "missing" };
+  const char *models[] = { "not-png", "huge-png", "foreign-url-image", "missing" };
   const int codes[] = { TS_PROVIDER_ERROR_PROTOCOL, TS_PROVIDER_ERROR_PROTOCOL,
                         TS_PROVIDER_ERROR_PROTOCOL, TS_PROVIDER_ERROR_NOT_FOUND };
 
@@ -388,6 +412,7 @@ main (int    argc,
   ADD ("/openai/list-models", test_list_models);
   ADD ("/openai/cancel", test_cancel);
   ADD ("/openai/images", test_images);
+  ADD ("/openai/linked-images", test_linked_images);
   ADD ("/openai/bad-images", test_bad_images);
   g_test_add_func ("/openai/base-url", test_base_url);
 

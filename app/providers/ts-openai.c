@@ -755,8 +755,28 @@ ts_openai_provider_generate_text_async (TsProvider          *provider,
 
 typedef struct
 {
-  TsImageRequest *request;
-  char           *url;
+  GBytes *png;    /* an image sent inline */
+  char   *link;   /* or where to fetch it, on the same server */
+} ImageItem;
+
+static void
+image_item_free (gpointer data)
+{
+  ImageItem *item = data;
+
+  g_clear_pointer (&item->png, g_bytes_unref);
+  g_free (item->link);
+  g_free (item);
+}
+
+typedef struct
+{
+  TsOpenaiProvider *self;
+  TsImageRequest   *request;
+  char             *url;
+  GPtrArray        *items;
+  guint             next;
+  TsImageResult    *result;
 } ImageJob;
 
 static void
@@ -764,9 +784,72 @@ image_job_free (gpointer data)
 {
   ImageJob *job = data;
 
+  g_clear_object (&job->self);
   ts_image_request_unref (job->request);
+  g_clear_pointer (&job->items, g_ptr_array_unref);
+  g_clear_pointer (&job->result, ts_image_result_free);
   g_free (job->url);
   g_free (job);
+}
+
+static void next_image (GTask *task);
+
+static void
+link_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ImageJob *job = g_task_get_task_data (task);
+  ImageItem *item = g_ptr_array_index (job->items, job->next - 1);
+  g_autoptr(TsHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
+  if (response == NULL || !ts_http_response_is_success (response))
+    {
+      g_task_return_error (task, call_error (response, error, item->link, job->request->model));
+      return;
+    }
+
+  body = ts_http_response_get_body (response);
+  item->png = ts_provider_check_png (body, ts_openai_server_name_for_url (job->url), &error);
+  if (item->png == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  ts_image_result_add (job->result, item->png, TS_SEED_RANDOM);
+  next_image (g_steal_pointer (&task));
+}
+
+/* Takes the images in order, fetching the linked ones one at a time. */
+static void
+next_image (GTask *task)
+{
+  ImageJob *job = g_task_get_task_data (task);
+
+  while (job->next < job->items->len)
+    {
+      ImageItem *item = g_ptr_array_index (job->items, job->next++);
+
+      if (item->png == NULL)
+        {
+          g_autoptr(TsHttpRequest) request = ts_http_request_new ("GET", item->link);
+
+          ts_http_request_set_max_response_size (request, TS_HTTP_MAX_IMAGE_RESPONSE);
+          send_request (job->self, request, NULL, NULL, g_task_get_cancellable (task), link_cb, task);
+          return;
+        }
+
+      /* This API does not say which seed it used. */
+      ts_image_result_add (job->result, item->png, TS_SEED_RANDOM);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&job->result), (GDestroyNotify) ts_image_result_free);
+  g_object_unref (task);
 }
 
 static void
@@ -777,11 +860,11 @@ images_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   ImageJob *job = g_task_get_task_data (task);
   const char *server = ts_openai_server_name_for_url (job->url);
+  g_autofree char *origin = origin_of (job->url);
   g_autoptr(GError) error = NULL;
   g_autoptr(cJSON) json = NULL;
-  g_autoptr(TsImageResult) images = NULL;
   const cJSON *data;
-  const cJSON *item;
+  const cJSON *entry;
 
   json = ts_provider_receive_json (object, result, call_error, server, job->url,
                                    job->request->model, &error);
@@ -799,32 +882,40 @@ images_cb (GObject      *object,
       return;
     }
 
-  images = ts_image_result_new ();
-  cJSON_ArrayForEach (item, data)
+  cJSON_ArrayForEach (entry, data)
     {
-      const char *base64 = ts_json_get_string (item, "b64_json");
-      g_autoptr(GBytes) png = NULL;
+      const char *base64 = ts_json_get_string (entry, "b64_json");
+      const char *link = ts_json_get_string (entry, "url");
+      ImageItem *item = g_new0 (ImageItem, 1);
 
-      if (base64 == NULL)
-        {
-          /* A link is refused: the image must come inline, from the server asked. */
-          g_task_return_new_error (task, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_PROTOCOL,
-                                   "%s sent a link instead of the image although b64_json "
-                                   "was asked for", server);
-          return;
-        }
+      g_ptr_array_add (job->items, item);
 
-      png = ts_provider_decode_png (base64, server, &error);
-      if (png == NULL)
+      if (base64 != NULL)
         {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
+          item->png = ts_provider_decode_png (base64, server, &error);
+          if (item->png == NULL)
+            {
+              g_task_return_error (task, g_steal_pointer (&error));
+              return;
+            }
         }
-      /* This API does not say which seed it used. */
-      ts_image_result_add (images, png, TS_SEED_RANDOM);
+      else
+        {
+          g_autofree char *link_origin = link != NULL ? origin_of (link) : NULL;
+
+          /* A link is followed only to the server asked, never elsewhere. */
+          if (link_origin == NULL || g_strcmp0 (link_origin, origin) != 0)
+            {
+              g_task_return_new_error (task, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_PROTOCOL,
+                                       "%s sent a link to another server instead of the image",
+                                       server);
+              return;
+            }
+          item->link = g_strdup (link);
+        }
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&images), (GDestroyNotify) ts_image_result_free);
+  next_image (g_steal_pointer (&task));
 }
 
 static void
@@ -844,8 +935,11 @@ ts_openai_provider_generate_image_async (TsProvider          *provider,
   ImageJob *job = g_new0 (ImageJob, 1);
   GTask *task;
 
+  job->self = g_object_ref (self);
   job->request = ts_image_request_ref (request);
   job->url = g_strdup (ts_http_request_get_url (http));
+  job->items = g_ptr_array_new_with_free_func (image_item_free);
+  job->result = ts_image_result_new ();
 
   task = ts_provider_task_new (self, cancellable, callback, user_data,
                                ts_openai_provider_generate_image_async, job, image_job_free);

@@ -403,7 +403,6 @@ ts_provider_decode_png (const char  *base64,
                         GError     **error)
 {
   g_autoptr(GBytes) png = NULL;
-  g_autoptr(GError) png_error = NULL;
   guchar *data;
   gsize size = 0;
   const char *comma;
@@ -421,6 +420,23 @@ ts_provider_decode_png (const char  *base64,
 
   data = g_base64_decode (base64, &size);
   png = g_bytes_new_take (data, size);
+
+  return ts_provider_check_png (png, server, error);
+}
+
+/**
+ * ts_provider_check_png:
+ *
+ * Returns: (transfer full): @png if ts_png_validate() accepts it, else %NULL with a
+ *   protocol error
+ */
+GBytes *
+ts_provider_check_png (GBytes      *png,
+                       const char  *server,
+                       GError     **error)
+{
+  g_autoptr(GError) png_error = NULL;
+
   if (!ts_png_validate (png, NULL, NULL, &png_error))
     {
       g_set_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_PROTOCOL,
@@ -428,7 +444,7 @@ ts_provider_decode_png (const char  *base64,
       return NULL;
     }
 
-  return g_steal_pointer (&png);
+  return g_bytes_ref (png);
 }
 
 /* Text jobs */

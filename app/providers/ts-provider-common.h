@@ -72,6 +72,9 @@ char       *ts_base64_encode_bytes          (GBytes         *bytes);
 GBytes     *ts_provider_decode_png          (const char     *base64,
                                              const char     *server,
                                              GError        **error);
+GBytes     *ts_provider_check_png           (GBytes         *png,
+                                             const char     *server,
+                                             GError        **error);
 
 /* A streamed text generation, the task data of a generate_text task. */
 typedef struct
