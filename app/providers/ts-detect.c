@@ -364,7 +364,8 @@ probe_start (GTask            *task,
     case TS_SERVER_KIND_OLLAMA:
       probe->provider = ts_ollama_provider_new ();
       ts_provider_set_endpoint (probe->provider, server->url);
-      ts_ollama_provider_get_version_async (TS_OLLAMA_PROVIDER (probe->provider), job->timeout_ms,
+      /* The shared deadline ends every probe; the request's own timeouts only back it up. */
+      ts_ollama_provider_get_version_async (TS_OLLAMA_PROVIDER (probe->provider), job->timeout_ms + 1000,
                                             job->cancellable, version_cb, probe);
       break;
 
@@ -377,8 +378,8 @@ probe_start (GTask            *task,
         probe->provider = ts_openai_provider_new ();
         ts_provider_set_endpoint (probe->provider, server->url);
         ts_openai_provider_set_use_keyring (TS_OPENAI_PROVIDER (probe->provider), FALSE);
-        ts_http_request_set_connect_timeout (request, job->timeout_ms);
-        ts_http_request_set_total_timeout (request, job->timeout_ms);
+        ts_http_request_set_connect_timeout (request, job->timeout_ms + 1000);
+        ts_http_request_set_total_timeout (request, job->timeout_ms + 1000);
         ts_http_client_send_async (job->client, request, NULL, NULL, NULL, job->cancellable,
                                    health_cb, probe);
       }

@@ -706,8 +706,8 @@ error_from_curl (Transfer *transfer)
                             "could not connect to %s within %u ms", address,
                             transfer->request->connect_timeout);
       return g_error_new (TS_HTTP_ERROR, TS_HTTP_ERROR_TIMEOUT,
-                          "%s did not finish its answer within %u s", address,
-                          transfer->request->total_timeout / 1000);
+                          "%s did not finish its answer within %.1f s", address,
+                          transfer->request->total_timeout / 1000.0);
 
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
