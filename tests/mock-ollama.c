@@ -21,6 +21,8 @@
  *   invalid-json       200, a broken line
  *   wrong-type         200 text/html
  *   busy               429          crash    500          unauthorized   401
+ *   bad-request        400 with Ollama's message
+ *   huge               200, 9 MiB of streamed text: over the 8 MiB cap
  *   drip               tokens every 20 ms for a long time (for cancelling)
  *   never              accepts and never answers
  *   x/z-image-turbo    image generation: progress, then a PNG
@@ -113,6 +115,12 @@ chat (MockConn   *conn,
       mock_conn_respond (conn, 401, "application/json", "{\"error\":\"unauthorized\"}", -1);
       return MOCK_KEEP_OPEN;
     }
+  if (g_str_equal (model, "bad-request"))
+    {
+      mock_conn_respond (conn, 400, "application/json",
+                         "{\"error\":\"invalid options: num_predict must be a number\"}", -1);
+      return MOCK_KEEP_OPEN;
+    }
   if (g_str_equal (model, "wrong-type"))
     {
       mock_conn_respond (conn, 200, "text/html", "<html><body>It works!</body></html>", -1);
@@ -132,6 +140,17 @@ chat (MockConn   *conn,
           if (!mock_conn_chunk (conn, stream->str, stream->len) || !mock_conn_sleep (conn, 20))
             return MOCK_CLOSE;
         }
+      return MOCK_CLOSE;
+    }
+
+  if (g_str_equal (model, "huge"))
+    {
+      g_autofree char *piece = g_strnfill (1000, 'x');
+
+      append_line (stream, model, piece, FALSE);
+      for (guint i = 0; i < 9 * 1024; i++)
+        if (!mock_conn_chunk (conn, stream->str, stream->len))
+          break;
       return MOCK_CLOSE;
     }
 

@@ -27,6 +27,7 @@
  *   invalid-json     a data event that is not JSON
  *   wrong-type       200 text/html
  *   busy 429 · crash 500 · loading 503 "Loading model"
+ *   huge             9 MiB of streamed text: over the 8 MiB cap
  *   drip             a token every 20 ms for a long time · never: accepts, never answers
  * Images (/v1/images/generations): image-model (n PNGs), not-png, huge-png, url-image
  * (links to /files/image-N.png on this server, served too), foreign-url-image (a link to
@@ -147,6 +148,17 @@ chat (MockConn          *conn,
     }
 
   mock_conn_begin (conn, 200, "text/event-stream", (const char *const[]) { "Cache-Control: no-cache", NULL }, TRUE);
+
+  if (g_str_equal (model, "huge"))
+    {
+      g_autofree char *piece = g_strnfill (1000, 'x');
+
+      append_chunk (stream, model, "content", piece, NULL, NULL);
+      for (guint i = 0; i < 9 * 1024; i++)
+        if (!mock_conn_chunk (conn, stream->str, stream->len))
+          break;
+      return MOCK_CLOSE;
+    }
 
   if (g_str_equal (model, "drip"))
     {

@@ -18,6 +18,7 @@
  *   slow            runs for ten seconds unless interrupted
  *   invalid-steps   422 with FastAPI's detail list
  *   oom             500 with the WebUI's error object
+ *   auth            401, as a WebUI started with --api-auth answers without credentials
  *   not-png         an image that is not a PNG      huge-png   a 100,000 px square PNG header
  *
  * Pass a MockSdwebui as the handler's data; with no_api set, every /sdapi path answers
@@ -55,6 +56,11 @@ txt2img (MockConn          *conn,
       mock_conn_respond (conn, 422, "application/json",
                          "{\"detail\":[{\"loc\":[\"body\",\"steps\"],\"msg\":\"value is not a valid integer\","
                          "\"type\":\"type_error.integer\"}]}", -1);
+      return MOCK_KEEP_OPEN;
+    }
+  if (g_str_equal (case_name, "auth"))
+    {
+      mock_conn_respond (conn, 401, "application/json", "{\"detail\":\"Incorrect credentials\"}", -1);
       return MOCK_KEEP_OPEN;
     }
   if (g_str_equal (case_name, "oom"))

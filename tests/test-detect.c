@@ -61,6 +61,19 @@ detect (GPtrArray *targets,
   return servers;
 }
 
+/* An address where nothing listens; the string lives until the next call but one. */
+static const char *
+closed_url (gboolean v1)
+{
+  static char *urls[2];
+  static guint next;
+  guint slot = next++ % 2;
+
+  g_free (urls[slot]);
+  urls[slot] = g_strdup_printf ("http://127.0.0.1:%u%s", mock_closed_port (), v1 ? "/v1" : "");
+  return urls[slot];
+}
+
 static char *
 url_with_v1 (MockServer *server)
 {
@@ -89,7 +102,7 @@ test_some_up (void)
   g_ptr_array_add (targets, ts_detected_server_new (TS_SERVER_KIND_LLAMA_CPP, silent_url));
   g_ptr_array_add (targets, ts_detected_server_new (TS_SERVER_KIND_LLAMA_CPP, loading_url));
   g_ptr_array_add (targets, ts_detected_server_new (TS_SERVER_KIND_SD_WEBUI, mock_server_get_url (webui)));
-  g_ptr_array_add (targets, ts_detected_server_new (TS_SERVER_KIND_OPENAI, "http://127.0.0.1:1/v1"));
+  g_ptr_array_add (targets, ts_detected_server_new (TS_SERVER_KIND_OPENAI, closed_url (TRUE)));
 
   servers = detect (targets, 300, &elapsed);
   g_test_message ("detection took %" G_GINT64_FORMAT " ms", elapsed / 1000);
@@ -141,9 +154,9 @@ test_all_down (void)
   g_autoptr(GPtrArray) servers = NULL;
   gint64 elapsed;
 
-  g_ptr_array_add (targets, ts_detected_server_new (TS_SERVER_KIND_OLLAMA, "http://127.0.0.1:1"));
-  g_ptr_array_add (targets, ts_detected_server_new (TS_SERVER_KIND_LLAMA_CPP, "http://127.0.0.1:2/v1"));
-  g_ptr_array_add (targets, ts_detected_server_new (TS_SERVER_KIND_SD_WEBUI, "http://127.0.0.1:3"));
+  g_ptr_array_add (targets, ts_detected_server_new (TS_SERVER_KIND_OLLAMA, closed_url (FALSE)));
+  g_ptr_array_add (targets, ts_detected_server_new (TS_SERVER_KIND_LLAMA_CPP, closed_url (TRUE)));
+  g_ptr_array_add (targets, ts_detected_server_new (TS_SERVER_KIND_SD_WEBUI, closed_url (FALSE)));
 
   servers = detect (targets, TS_DETECT_DEFAULT_TIMEOUT, &elapsed);
   /* Refused connections answer at once: no waiting for the deadline. */
@@ -223,10 +236,15 @@ test_cli (void)
 {
   MockServer *ollama = mock_server_new (mock_ollama_handler, NULL);
   g_autofree char *ollama_arg = g_strdup_printf ("ollama=%s", mock_server_get_url (ollama));
-  const char *some_up[] = { "--endpoint", ollama_arg, "--endpoint=openai=http://127.0.0.1:1/v1",
-                            "--endpoint", "sd-webui=http://127.0.0.1:2", NULL };
-  const char *none_up[] = { "--endpoint", "ollama=http://127.0.0.1:3", "--endpoint=openai=http://127.0.0.1:1/v1",
-                            "--endpoint", "sd-webui=http://127.0.0.1:2", "--timeout", "300", NULL };
+  g_autofree char *openai_arg = g_strdup_printf ("--endpoint=openai=%s", closed_url (TRUE));
+  g_autofree char *sdwebui_arg = g_strdup_printf ("sd-webui=%s", closed_url (FALSE));
+  g_autofree char *ollama_down_arg = g_strdup_printf ("ollama=%s", closed_url (FALSE));
+  g_autofree char *openai_line = g_strdup_printf ("OpenAI-compatible server at %s: down\n", openai_arg + 18);
+  g_autofree char *sdwebui_line = g_strdup_printf ("Stable Diffusion WebUI at %s: down\n  not running — "
+                                                   "start it with `./webui.sh --api`", sdwebui_arg + 9);
+  const char *some_up[] = { "--endpoint", ollama_arg, openai_arg, "--endpoint", sdwebui_arg, NULL };
+  const char *none_up[] = { "--endpoint", ollama_down_arg, openai_arg, "--endpoint", sdwebui_arg,
+                            "--timeout", "300", NULL };
   const char *bad_id[] = { "--endpoint", "comfy=http://127.0.0.1:2", NULL };
   const char *bad_url[] = { "--endpoint", "ollama=ftp://127.0.0.1:2", NULL };
   g_autofree char *out = NULL;
@@ -246,8 +264,8 @@ test_cli (void)
   g_assert_nonnull (strstr (out, ": up, version 0.12.6\n"));
   g_assert_nonnull (strstr (out, "  llava:latest (text, image input)\n"));
   g_assert_nonnull (strstr (out, "  x/z-image-turbo:latest (image output)\n"));
-  g_assert_nonnull (strstr (out, "OpenAI-compatible server at http://127.0.0.1:1/v1: down\n"));
-  g_assert_nonnull (strstr (out, "Stable Diffusion WebUI at http://127.0.0.1:2: down\n  not running — start it with `./webui.sh --api`"));
+  g_assert_nonnull (strstr (out, openai_line));
+  g_assert_nonnull (strstr (out, sdwebui_line));
   g_assert_null (strstr (out, "No model server"));
 
   g_assert_cmpint (run_cli (none_up, &out_none), ==, 1);

@@ -185,6 +185,7 @@ test_errors (Fixture       *fixture,
     { "no-done", TS_PROVIDER_ERROR_SERVER, "ended before it was complete", 2 },
     { "invalid-json", TS_PROVIDER_ERROR_PROTOCOL, "not valid JSON", 2 },
     { "needs-key", TS_PROVIDER_ERROR_AUTH, "OPENAI_API_KEY", 0 },
+    { "huge", TS_PROVIDER_ERROR_TOO_LARGE, "larger than 8 MiB", G_MAXUINT },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -198,7 +199,8 @@ test_errors (Fixture       *fixture,
       g_assert_null (result);
       g_assert_error (error, TS_PROVIDER_ERROR, cases[i].code);
       g_assert_nonnull (strstr (error->message, cases[i].message));
-      g_assert_cmpuint (run.chunks->len, ==, cases[i].n_chunks);
+      if (cases[i].n_chunks != G_MAXUINT)
+        g_assert_cmpuint (run.chunks->len, ==, cases[i].n_chunks);
       mock_run_clear (&run);
     }
 }
@@ -214,7 +216,7 @@ test_api_key (Fixture       *fixture,
 
   /* OPENAI_API_KEY belongs to OPENAI_BASE_URL: another endpoint never gets it. */
   g_setenv ("OPENAI_API_KEY", "sk-test-EXAMPLE", TRUE);
-  g_setenv ("OPENAI_BASE_URL", "http://127.0.0.1:1/v1", TRUE);
+  g_setenv ("OPENAI_BASE_URL", "http://127.0.0.1:9/v1", TRUE);   /* another server: never contacted */
   result = run_text (fixture, "needs-key", &run, &error);
   g_assert_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_AUTH);
   g_assert_null (strstr (error->message, "sk-test"));
@@ -362,6 +364,30 @@ test_bad_images (Fixture       *fixture,
 }
 
 static void
+test_unreachable (void)
+{
+  g_autoptr(TsProvider) provider = ts_openai_provider_new ();
+  g_autoptr(TsTextRequest) request = mock_text_request ("stories260K", "Hi");
+  g_autoptr(TsTextResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port = mock_closed_port ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_autofree char *expected = g_strdup_printf ("OpenAI-compatible server is not reachable at 127.0.0.1:%u: "
+                                               "could not connect to 127.0.0.1:%u", port, port);
+  MockRun run;
+
+  ts_provider_set_endpoint (provider, url);
+  mock_run_init (&run);
+  result = mock_run_text (&run, provider, request, &error);
+  g_assert_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_UNREACHABLE);
+  g_assert_true (g_str_has_prefix (error->message, expected));
+  mock_run_clear (&run);
+
+  /* On the usual ports, the message says how to start the usual server. */
+  g_assert_cmpstr (ts_openai_server_name_for_url ("http://127.0.0.1:1234/v1"), ==, "LM Studio");
+}
+
+static void
 test_base_url (void)
 {
   g_autoptr(TsProvider) provider = ts_openai_provider_new ();
@@ -415,6 +441,7 @@ main (int    argc,
   ADD ("/openai/linked-images", test_linked_images);
   ADD ("/openai/bad-images", test_bad_images);
   g_test_add_func ("/openai/base-url", test_base_url);
+  g_test_add_func ("/openai/unreachable", test_unreachable);
 
   return g_test_run ();
 }

@@ -142,6 +142,7 @@ test_errors (Fixture       *fixture,
   const struct { const char *prompt; int code; const char *message; } cases[] = {
     { "invalid-steps", TS_PROVIDER_ERROR_BAD_REQUEST, "steps: value is not a valid integer" },
     { "oom", TS_PROVIDER_ERROR_SERVER, "OutOfMemoryError" },
+    { "auth", TS_PROVIDER_ERROR_AUTH, "Incorrect credentials" },
     { "not-png", TS_PROVIDER_ERROR_PROTOCOL, "not a PNG" },
     { "huge-png", TS_PROVIDER_ERROR_PROTOCOL, "100000" },
   };
@@ -217,12 +218,15 @@ test_unreachable (void)
   g_autoptr(TsProvider) provider = ts_sdwebui_provider_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) models = NULL;
+  guint16 port = mock_closed_port ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_autofree char *expected = g_strdup_printf ("Stable Diffusion WebUI is not running at 127.0.0.1:%u — "
+                                               "start it with `./webui.sh --api`", port);
 
-  ts_provider_set_endpoint (provider, "http://127.0.0.1:1");
+  ts_provider_set_endpoint (provider, url);
   models = mock_run_list (provider, &error);
   g_assert_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_UNREACHABLE);
-  g_assert_cmpstr (error->message, ==,
-                   "Stable Diffusion WebUI is not running at 127.0.0.1:1 — start it with `./webui.sh --api`");
+  g_assert_cmpstr (error->message, ==, expected);
 }
 
 int
