@@ -3,10 +3,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define _GNU_SOURCE  /* accept4, pipe2 */
+
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -36,6 +39,7 @@ struct _MockServer
   GCond        cond;
   gboolean     stopping;
   GPtrArray   *threads;
+  GArray      *open_fds;
   GPtrArray   *requests;
   guint        n_connections;
 };
@@ -94,6 +98,9 @@ server_stop (MockServer *server)
       /* Never read: the pipe stays readable and wakes every poll() at once. */
       if (write (server->stop_pipe[1], &byte, 1) < 0)
         g_warning ("mock server: cannot signal stop: %s", g_strerror (errno));
+      /* A handler blocked in send() to a client that stopped reading wakes up too. */
+      for (guint i = 0; i < server->open_fds->len; i++)
+        shutdown (g_array_index (server->open_fds, int, i), SHUT_RDWR);
       g_cond_broadcast (&server->cond);
     }
   g_mutex_unlock (&server->mutex);
@@ -536,6 +543,15 @@ connection_thread (gpointer data)
         }
     }
 
+  g_mutex_lock (&server->mutex);
+  for (guint i = 0; i < server->open_fds->len; i++)
+    if (g_array_index (server->open_fds, int, i) == conn.fd)
+      {
+        g_array_remove_index_fast (server->open_fds, i);
+        break;
+      }
+  g_mutex_unlock (&server->mutex);
+
   shutdown (conn.fd, SHUT_RDWR);
   close (conn.fd);
 
@@ -562,7 +578,7 @@ listen_thread (gpointer data)
       if (ready == 0)
         continue;
 
-      fd = accept (server->listen_fd, NULL, NULL);
+      fd = accept4 (server->listen_fd, NULL, NULL, SOCK_CLOEXEC);
       if (fd < 0)
         continue;
 
@@ -573,6 +589,7 @@ listen_thread (gpointer data)
         start->server = server;
         start->fd = fd;
         start->number = ++server->n_connections;
+        g_array_append_val (server->open_fds, fd);
         g_ptr_array_add (server->threads, g_thread_new ("mock-conn", connection_thread, start));
       }
       g_mutex_unlock (&server->mutex);
@@ -607,10 +624,11 @@ mock_server_new (MockHandler handler,
   g_mutex_init (&server->mutex);
   g_cond_init (&server->cond);
   server->threads = g_ptr_array_new ();
+  server->open_fds = g_array_new (FALSE, FALSE, sizeof (int));
   server->requests = g_ptr_array_new_with_free_func (mock_request_free);
   server->deadline = g_get_monotonic_time () + MOCK_DEFAULT_LIFETIME_SECONDS * G_USEC_PER_SEC;
 
-  if (pipe (server->stop_pipe) != 0)
+  if (pipe2 (server->stop_pipe, O_CLOEXEC) != 0)
     g_error ("mock server: pipe: %s", g_strerror (errno));
 
   server->listen_fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -662,6 +680,7 @@ mock_server_free (MockServer *server)
   close (server->stop_pipe[0]);
   close (server->stop_pipe[1]);
   g_ptr_array_unref (server->threads);
+  g_array_unref (server->open_fds);
   g_ptr_array_unref (server->requests);
   g_mutex_clear (&server->mutex);
   g_cond_clear (&server->cond);
