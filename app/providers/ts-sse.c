@@ -230,8 +230,12 @@ ts_sse_parser_feed (TsSseParser  *parser,
             }
         }
 
-      for (eol = data; eol < end && *eol != '\n' && *eol != '\r'; eol++)
-        ;
+      {
+        const char *lf = memchr (data, '\n', end - data);
+        const char *cr = memchr (data, '\r', (lf != NULL ? lf : end) - data);
+
+        eol = cr != NULL ? cr : lf != NULL ? lf : end;
+      }
 
       if (parser->line->len + (eol - data) > parser->max_event)
         {
