@@ -160,7 +160,7 @@ test_list_models (Fixture       *fixture,
   info = g_ptr_array_index (models, 3);
   g_assert_cmpint (info->capabilities, ==, TS_MODEL_TEXT);
 
-  /* One connection serves them all. */
+  /* /api/tags, then one /api/show per model. */
   g_assert_cmpuint (mock_server_get_n_requests (fixture->server), ==, 5);
 }
 
