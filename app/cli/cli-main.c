@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -25,7 +26,7 @@ typedef struct
 static const CliCommand commands[] = {
   { "validate", cli_validate },
   { "run", cli_run },
-  /* list-models: { "list-models", cli_list_models }, with app/cli/cli-list-models.c */
+  { "list-models", cli_list_models },
 };
 
 static const char usage_text[] =
@@ -63,6 +64,54 @@ cli_usage_error (const char *format,
 
   g_printerr ("tessera-cli: %s\nTry “tessera-cli --help”.\n", message);
   return CLI_EXIT_USAGE;
+}
+
+/**
+ * cli_set_endpoint:
+ * @spec: "ID=URL", from an --endpoint option
+ *
+ * Points the provider ID of @registry at URL, an http or https address with a host.
+ *
+ * Returns: whether @spec was valid; if not, @error says why
+ */
+gboolean
+cli_set_endpoint (TsProviderRegistry  *registry,
+                  const char          *spec,
+                  GError             **error)
+{
+  const char *equals = strchr (spec, '=');
+  g_autofree char *id = NULL;
+  g_autoptr(GUri) uri = NULL;
+  TsProvider *provider;
+
+  if (equals == NULL || equals == spec || equals[1] == '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "expected ID=URL, not “%s”", spec);
+      return FALSE;
+    }
+
+  id = g_strndup (spec, equals - spec);
+  provider = ts_provider_registry_lookup (registry, id);
+  if (provider == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "unknown provider “%s”", id);
+      return FALSE;
+    }
+
+  uri = g_uri_parse (equals + 1, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "“%s” is not an http or https address", equals + 1);
+      return FALSE;
+    }
+
+  ts_provider_set_endpoint (provider, equals + 1);
+  return TRUE;
 }
 
 /**

@@ -187,15 +187,10 @@ apply_options (CliRun             *run,
 {
   for (guint i = 0; options->endpoints != NULL && options->endpoints[i] != NULL; i++)
     {
-      g_auto(GStrv) parts = g_strsplit (options->endpoints[i], "=", 2);
-      TsProvider *provider;
+      g_autoptr(GError) error = NULL;
 
-      if (parts[0] == NULL || parts[1] == NULL || parts[1][0] == '\0')
-        return cli_usage_error ("--endpoint takes ID=URL, not “%s”", options->endpoints[i]);
-      provider = ts_provider_registry_lookup (registry, parts[0]);
-      if (provider == NULL)
-        return cli_usage_error ("--endpoint: unknown provider “%s”", parts[0]);
-      ts_provider_set_endpoint (provider, parts[1]);
+      if (!cli_set_endpoint (registry, options->endpoints[i], &error))
+        return cli_usage_error ("--endpoint: %s", error->message);
     }
 
   if (!check_provider (registry, options->text_provider, "--text-provider") ||

@@ -32,6 +32,10 @@ int ts_cli_main       (int                  argc,
 int cli_usage_error   (const char          *format,
                        ...) G_GNUC_PRINTF (1, 2);
 
+gboolean cli_set_endpoint (TsProviderRegistry  *registry,
+                           const char          *spec,
+                           GError             **error);
+
 int cli_validate      (int                  argc,
                        char               **argv,
                        TsProviderRegistry  *registry);
