@@ -326,7 +326,8 @@ test_usage_errors (void)
     { { "--only", "Audience" }, "--only: no text or image widget is titled “Audience”" },
     { { "--text-provider", "nope" }, "--text-provider: unknown provider “nope”" },
     { { "--endpoint", "nope=http://127.0.0.1:1" }, "--endpoint: unknown provider “nope”" },
-    { { "--endpoint", "ollama" }, "--endpoint takes ID=URL" },
+    { { "--endpoint", "ollama" }, "--endpoint: expected ID=URL, not “ollama”" },
+    { { "--endpoint", "ollama=file:///etc/passwd" }, "--endpoint: “file:///etc/passwd” is not an http or https address" },
   };
 
   run_init (&run);
