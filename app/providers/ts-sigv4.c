@@ -599,7 +599,7 @@ ts_sigv4_sign_url (const TsSigv4Params *params,
 {
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
-  GPtrArray *lines = g_ptr_array_new ();
+  GPtrArray *lines;
   g_autofree char *host = NULL;
   g_autofree char *amz_date = NULL;
   g_autofree char *payload_hash = NULL;
@@ -644,6 +644,7 @@ ts_sigv4_sign_url (const TsSigv4Params *params,
   signature = ts_sigv4_sign (params, method, g_uri_get_path (uri), g_uri_get_query (uri),
                              (const char * const *) all->pdata, payload_hash);
 
+  lines = g_ptr_array_new ();
   for (guint i = 0; i + 1 < all->len && all->pdata[i] != NULL; i += 2)
     g_ptr_array_add (lines, g_strdup_printf ("%s: %s", (char *) all->pdata[i],
                                              (char *) all->pdata[i + 1]));
