@@ -162,38 +162,39 @@ typedef struct
   TsProviderError  code;
   Retry            retry;
   const char      *what;
+  const char      *advice;
 } Kind;
 
 /* Stream exceptions spell the names in lower camel case: compare without case. */
 static const Kind kinds[] = {
   { "ThrottlingException", TS_PROVIDER_ERROR_RATE_LIMITED, RETRY_YES,
-    N_("Bedrock is limiting the request rate; try again later") },
+    N_("Bedrock is limiting the request rate"), N_("try again later") },
   { "ModelNotReadyException", TS_PROVIDER_ERROR_RATE_LIMITED, RETRY_YES,
-    N_("the model is starting; try again in a moment") },
+    N_("the model is starting"), N_("try again in a moment") },
   { "ServiceUnavailableException", TS_PROVIDER_ERROR_SERVER, RETRY_YES,
-    N_("Bedrock is unavailable") },
+    N_("Bedrock is unavailable"), N_("try again later") },
   { "InternalServerException", TS_PROVIDER_ERROR_SERVER, RETRY_YES,
-    N_("Bedrock failed") },
+    N_("Bedrock failed"), N_("try again later") },
   { "ModelTimeoutException", TS_PROVIDER_ERROR_SERVER, RETRY_ONCE,
-    N_("the model took too long") },
+    N_("the model took too long"), NULL },
   { "ModelErrorException", TS_PROVIDER_ERROR_SERVER, RETRY_NEVER,
-    N_("the model failed") },
+    N_("the model failed"), NULL },
   { "ModelStreamErrorException", TS_PROVIDER_ERROR_SERVER, RETRY_NEVER,
-    N_("the model failed") },
+    N_("the model failed"), NULL },
   { "ValidationException", TS_PROVIDER_ERROR_BAD_REQUEST, RETRY_NEVER,
-    N_("Bedrock refused the request") },
+    N_("Bedrock refused the request"), NULL },
   { "ServiceQuotaExceededException", TS_PROVIDER_ERROR_BAD_REQUEST, RETRY_NEVER,
-    N_("a Bedrock quota is used up; request an increase in the Service Quotas console") },
+    N_("a Bedrock quota is used up"), N_("request an increase in the Service Quotas console") },
   { "AccessDeniedException", TS_PROVIDER_ERROR_AUTH, RETRY_NEVER,
-    N_("AWS denied access") },
+    N_("AWS denied access"), NULL },
   { "ResourceNotFoundException", TS_PROVIDER_ERROR_NOT_FOUND, RETRY_NEVER,
-    N_("the model is not available in this region") },
+    N_("the model is not available in this region"), NULL },
   { "UnrecognizedClientException", TS_PROVIDER_ERROR_AUTH, RETRY_NEVER,
-    N_("AWS does not know this access key") },
+    N_("AWS does not know this access key"), NULL },
   { "InvalidSignatureException", TS_PROVIDER_ERROR_AUTH, RETRY_NEVER,
-    N_("the AWS secret key is wrong, or this computer's clock is off") },
+    N_("the AWS secret key is wrong, or this computer's clock is off"), NULL },
   { "ExpiredTokenException", TS_PROVIDER_ERROR_AUTH, RETRY_NEVER,
-    N_("the AWS session token expired; refresh your credentials") },
+    N_("the AWS session token expired"), N_("refresh your credentials") },
 };
 
 static const Kind *
@@ -298,6 +299,8 @@ ts_bedrock_failure_to_error (const TsBedrockFailure *failure,
   if (failure->request_id != NULL)
     g_string_append_printf (detail, _(", request id %s"), failure->request_id);
   g_string_append_c (detail, ')');
+  if (kind != NULL && kind->advice != NULL)
+    g_string_append_printf (detail, "; %s", _(kind->advice));
 
   return g_error_new (TS_PROVIDER_ERROR, code, "%s%s", what, detail->str);
 }

@@ -409,7 +409,8 @@ ts_bedrock_parse_image (TsBedrockImageFamily   family,
       ok = FALSE;
     }
 
-  for (int i = 0; ok && i < cJSON_GetArraySize (images); i++)
+  /* A refused Stability image may come with an empty "images" list: count the reasons. */
+  for (int i = 0; ok && i < MAX (cJSON_GetArraySize (images), cJSON_GetArraySize (reasons)); i++)
     {
       const cJSON *image = cJSON_GetArrayItem (images, i);
       const cJSON *reason = cJSON_GetArrayItem (reasons, i);

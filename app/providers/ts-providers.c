@@ -7,6 +7,8 @@
 
 #include "ts-providers.h"
 
+#include "ts-bedrock.h"
+
 /**
  * ts_providers_new_registry:
  *
@@ -19,6 +21,9 @@ TsProviderRegistry *
 ts_providers_new_registry (void)
 {
   TsProviderRegistry *registry = ts_provider_registry_new ();
+  g_autoptr(TsProvider) bedrock = ts_bedrock_provider_new ();
+
+  ts_provider_registry_add (registry, bedrock);
 
   return registry;
 }
