@@ -592,7 +592,9 @@ _ts_bedrock_call_async (TsBedrockProvider       *self,
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, call, call_free);
 
-  resolve = g_task_new (self, cancellable, resolve_cb, g_object_ref (task));
+  /* No source object: the worker thread may drop its reference to this task after
+   * resolve_cb ran, and must not keep the provider alive then. */
+  resolve = g_task_new (NULL, cancellable, resolve_cb, g_object_ref (task));
   g_task_set_source_tag (resolve, resolve_thread);
   g_task_set_task_data (resolve, call, NULL);
   g_task_run_in_thread (resolve, resolve_thread);
