@@ -97,9 +97,17 @@ ts_aws_credentials_needs_refresh (TsAwsCredentials *credentials,
          (GTimeSpan) TS_AWS_REFRESH_MARGIN_SECONDS * G_TIME_SPAN_SECOND;
 }
 
-static const char *
-env_get (const char * const *envp,
-         const char         *name)
+/**
+ * ts_aws_getenv:
+ * @envp: an environment
+ * @name: a variable
+ *
+ * Returns: (nullable): the value of @name in @envp, %NULL when it is unset or empty, as
+ *   the AWS SDKs read their variables
+ */
+const char *
+ts_aws_getenv (const char * const *envp,
+               const char         *name)
 {
   const char *value = g_environ_getenv ((char **) envp, name);
 
@@ -116,9 +124,8 @@ set_auth_error (GError     **error,
                 const char  *format,
                 va_list      args)
 {
-  g_autofree char *message = g_strdup_vprintf (format, args);
-
-  g_set_error_literal (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_AUTH, message);
+  g_propagate_error (error, g_error_new_valist (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_AUTH,
+                                                format, args));
 }
 
 static gboolean
@@ -204,11 +211,11 @@ static TsAwsCredentials *
 from_environment (const char * const  *envp,
                   GError             **error)
 {
-  const char *bearer = env_get (envp, "AWS_BEARER_TOKEN_BEDROCK");
-  const char *id = env_get (envp, "AWS_ACCESS_KEY_ID");
-  const char *secret = env_get (envp, "AWS_SECRET_ACCESS_KEY");
-  const char *token = env_get (envp, "AWS_SESSION_TOKEN");
-  const char *expiration = env_get (envp, "AWS_CREDENTIAL_EXPIRATION");
+  const char *bearer = ts_aws_getenv (envp, "AWS_BEARER_TOKEN_BEDROCK");
+  const char *id = ts_aws_getenv (envp, "AWS_ACCESS_KEY_ID");
+  const char *secret = ts_aws_getenv (envp, "AWS_SECRET_ACCESS_KEY");
+  const char *token = ts_aws_getenv (envp, "AWS_SESSION_TOKEN");
+  const char *expiration = ts_aws_getenv (envp, "AWS_CREDENTIAL_EXPIRATION");
   g_autoptr(TsAwsCredentials) credentials = NULL;
 
   if (bearer != NULL)
@@ -280,8 +287,8 @@ file_path (const char * const *envp,
            const char         *variable,
            const char         *name)
 {
-  const char *home = env_get (envp, "HOME");
-  const char *value = env_get (envp, variable);
+  const char *home = ts_aws_getenv (envp, "HOME");
+  const char *value = ts_aws_getenv (envp, variable);
 
   if (home == NULL)
     home = g_get_home_dir ();
@@ -317,7 +324,7 @@ profile_load (Profile             *profile,
               const char * const  *envp,
               GError             **error)
 {
-  const char *name = env_get (envp, "AWS_PROFILE");
+  const char *name = ts_aws_getenv (envp, "AWS_PROFILE");
 
   profile->named = name != NULL;
   profile->name = g_strdup (name != NULL ? name : "default");
@@ -694,9 +701,9 @@ ts_aws_region_resolve (const char * const  *envp,
   if (envp == NULL)
     envp = (const char * const *) (own = g_get_environ ());
 
-  if ((region = env_get (envp, "AWS_REGION")) != NULL)
+  if ((region = ts_aws_getenv (envp, "AWS_REGION")) != NULL)
     return checked_region (region, "AWS_REGION", error);
-  if ((region = env_get (envp, "AWS_DEFAULT_REGION")) != NULL)
+  if ((region = ts_aws_getenv (envp, "AWS_DEFAULT_REGION")) != NULL)
     return checked_region (region, "AWS_DEFAULT_REGION", error);
 
   if (!profile_load (&profile, envp, error))

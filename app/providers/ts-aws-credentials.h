@@ -52,6 +52,8 @@ gboolean          ts_aws_credentials_needs_refresh (TsAwsCredentials   *credenti
 TsAwsCredentials *ts_aws_credentials_copy         (const TsAwsCredentials *credentials);
 void              ts_aws_credentials_free         (TsAwsCredentials    *credentials);
 
+const char       *ts_aws_getenv                   (const char * const  *envp,
+                                                   const char          *name);
 char             *ts_aws_region_resolve           (const char * const  *envp,
                                                    const char          *setting,
                                                    GError             **error);

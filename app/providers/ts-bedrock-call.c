@@ -92,15 +92,6 @@ _ts_bedrock_reply_free (TsBedrockReply *reply)
 
 /* Resolution, on a worker thread */
 
-static const char *
-env_get (const char * const *envp,
-         const char         *name)
-{
-  const char *value = g_environ_getenv ((char **) envp, name);
-
-  return value != NULL && *value != '\0' ? value : NULL;
-}
-
 static gboolean
 choose_endpoint (Call                *call,
                  const char * const  *envp,
@@ -111,10 +102,10 @@ choose_endpoint (Call                *call,
   const char *setting = call->plane == TS_BEDROCK_RUNTIME ? call->runtime_setting
                                                           : call->control_setting;
   const char *where = specific;
-  const char *endpoint = env_get (envp, specific);
+  const char *endpoint = ts_aws_getenv (envp, specific);
   g_autoptr(GUri) uri = NULL;
 
-  if (endpoint == NULL && (endpoint = env_get (envp, "AWS_ENDPOINT_URL")) != NULL)
+  if (endpoint == NULL && (endpoint = ts_aws_getenv (envp, "AWS_ENDPOINT_URL")) != NULL)
     where = "AWS_ENDPOINT_URL";
   if (endpoint == NULL && setting != NULL && *setting != '\0')
     {

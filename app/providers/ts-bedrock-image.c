@@ -135,13 +135,12 @@ limit_error (GError     **error,
              const char  *format,
              ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  g_propagate_error (error, g_error_new_valist (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_BAD_REQUEST,
+                                                format, args));
   va_end (args);
-  g_set_error_literal (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_BAD_REQUEST, message);
 
   return FALSE;
 }
@@ -215,17 +214,6 @@ check_amazon (TsBedrockImageFamily   family,
   return TRUE;
 }
 
-static char *
-print_json (cJSON *json)
-{
-  char *printed = cJSON_PrintUnformatted (json);
-  char *copy = g_strdup (printed);
-
-  cJSON_free (printed);
-  cJSON_Delete (json);
-  return copy;
-}
-
 /**
  * ts_bedrock_image_body:
  * @family: the model's family
@@ -273,7 +261,7 @@ ts_bedrock_image_body (TsBedrockImageFamily   family,
       cJSON_AddNumberToObject (root, "seed", (double) seed);
       cJSON_AddStringToObject (root, "output_format", "png");
 
-      return print_json (root);
+      return _ts_bedrock_print_json (root);
     }
 
   if (family == TS_BEDROCK_IMAGE_NOVA_CANVAS || family == TS_BEDROCK_IMAGE_TITAN)
@@ -299,7 +287,7 @@ ts_bedrock_image_body (TsBedrockImageFamily   family,
       cJSON_AddNumberToObject (config, "seed", (double) seed);
       cJSON_AddStringToObject (config, "quality", "standard");
 
-      return print_json (root);
+      return _ts_bedrock_print_json (root);
     }
 
   g_set_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_UNSUPPORTED,

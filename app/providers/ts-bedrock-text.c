@@ -15,13 +15,20 @@
  * and the events of a stream. Unknown fields and events are ignored, as the service adds
  * them (and pads every event with a random "p" field). */
 
-static char *
-print_json (cJSON *json)
+/**
+ * _ts_bedrock_print_json:
+ * @json: (transfer full): a JSON tree
+ *
+ * Returns: (transfer full): @json printed without spaces, in memory from g_malloc()
+ */
+char *
+_ts_bedrock_print_json (struct cJSON *json)
 {
   char *printed = cJSON_PrintUnformatted (json);
   char *copy = g_strdup (printed);
 
   cJSON_free (printed);
+  cJSON_Delete (json);
   return copy;
 }
 
@@ -145,7 +152,7 @@ ts_bedrock_converse_body (TsTextRequest  *request,
 
       if (cJSON_GetArraySize (config) > 0)
         cJSON_AddItemToObject (root, "inferenceConfig", g_steal_pointer (&config));
-      printed = print_json (root);
+      printed = _ts_bedrock_print_json (g_steal_pointer (&root));
     }
 
   cJSON_Delete (config);

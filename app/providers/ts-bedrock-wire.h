@@ -129,7 +129,11 @@ gint64            ts_bedrock_retry_delay_ms       (guint              retry,
                                                    double             random_unit);
 gint64            ts_bedrock_parse_retry_after    (const char        *value);
 
-/* Endpoints and paths */
+/* Endpoints, paths and helpers */
+
+struct cJSON;
+
+char             *_ts_bedrock_print_json          (struct cJSON      *json);
 
 char             *ts_bedrock_model_path           (const char        *model_id,
                                                    const char        *action);

@@ -75,6 +75,37 @@ report_error (TsBedrockProvider   *self,
   g_task_report_error (self, callback, user_data, source_tag, error);
 }
 
+/* Sends @json to the runtime's /model/MODEL/ACTION; @task goes to @callback. */
+static void
+post_to_model (TsBedrockProvider   *self,
+               const char          *model,
+               const char          *action,
+               char                *json,
+               gsize                max_size,
+               TsTextChunkFunc      chunk_func,
+               gpointer             chunk_data,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               GTask               *task)
+{
+  g_autofree char *path = ts_bedrock_model_path (model, action);
+  gsize length = strlen (json);
+  g_autoptr(GBytes) body = g_bytes_new_take (json, length);
+
+  _ts_bedrock_call_async (self,
+                          &(TsBedrockCallSpec) {
+                            .plane = TS_BEDROCK_RUNTIME,
+                            .method = "POST",
+                            .path = path,
+                            .body = body,
+                            .max_size = max_size,
+                            .model = model,
+                            .chunk_func = chunk_func,
+                            .chunk_data = chunk_data,
+                          },
+                          cancellable, callback, task);
+}
+
 /* Text */
 
 typedef struct
@@ -130,12 +161,9 @@ ts_bedrock_provider_generate_text_async (TsProvider          *provider,
 {
   TsBedrockProvider *self = TS_BEDROCK_PROVIDER (provider);
   g_autofree char *json = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(GTask) task = NULL;
   GError *error = NULL;
   TextJob *job;
-  gsize length;
 
   json = ts_bedrock_converse_body (request, &error);
   if (json == NULL)
@@ -151,21 +179,9 @@ ts_bedrock_provider_generate_text_async (TsProvider          *provider,
   job->streaming = chunk_func != NULL;
   g_task_set_task_data (task, job, g_free);
 
-  path = ts_bedrock_model_path (request->model, job->streaming ? "converse-stream" : "converse");
-  length = strlen (json);
-  body = g_bytes_new_take (g_steal_pointer (&json), length);
-  _ts_bedrock_call_async (self,
-                          &(TsBedrockCallSpec) {
-                            .plane = TS_BEDROCK_RUNTIME,
-                            .method = "POST",
-                            .path = path,
-                            .body = body,
-                            .max_size = TS_HTTP_MAX_TEXT_RESPONSE,
-                            .model = request->model,
-                            .chunk_func = chunk_func,
-                            .chunk_data = chunk_data,
-                          },
-                          cancellable, text_cb, g_steal_pointer (&task));
+  post_to_model (self, request->model, job->streaming ? "converse-stream" : "converse",
+                 g_steal_pointer (&json), TS_HTTP_MAX_TEXT_RESPONSE, chunk_func, chunk_data,
+                 cancellable, text_cb, g_steal_pointer (&task));
 }
 
 /* Images */
@@ -242,10 +258,7 @@ send_image (GTask *task)
   TsBedrockProvider *self = g_task_get_source_object (task);
   ImageJob *job = g_task_get_task_data (task);
   g_autofree char *json = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GBytes) body = NULL;
   GError *error = NULL;
-  gsize length;
 
   /* Stability models make one image a call: the next ones take the next seeds. */
   json = ts_bedrock_image_body (job->family, job->request, job->seed + job->done, &error);
@@ -255,19 +268,9 @@ send_image (GTask *task)
       return;
     }
 
-  path = ts_bedrock_model_path (job->request->model, "invoke");
-  length = strlen (json);
-  body = g_bytes_new_take (g_steal_pointer (&json), length);
-  _ts_bedrock_call_async (self,
-                          &(TsBedrockCallSpec) {
-                            .plane = TS_BEDROCK_RUNTIME,
-                            .method = "POST",
-                            .path = path,
-                            .body = body,
-                            .max_size = TS_HTTP_MAX_IMAGE_RESPONSE,
-                            .model = job->request->model,
-                          },
-                          g_task_get_cancellable (task), image_cb, g_object_ref (task));
+  post_to_model (self, job->request->model, "invoke", g_steal_pointer (&json),
+                 TS_HTTP_MAX_IMAGE_RESPONSE, NULL, NULL, g_task_get_cancellable (task), image_cb,
+                 g_object_ref (task));
 }
 
 static void
@@ -646,16 +649,29 @@ ts_bedrock_provider_get_region (TsBedrockProvider *self)
   return self->region;
 }
 
+/* Sets a string setting, "" meaning none; a change drops the cached model lists. */
+static void
+set_setting (TsBedrockProvider *self,
+             char             **field,
+             const char        *value,
+             guint              prop_id)
+{
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (!ts_set_str (field, value))
+    return;
+
+  g_hash_table_remove_all (self->model_cache);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
 void
 ts_bedrock_provider_set_region (TsBedrockProvider *self,
                                 const char        *region)
 {
   g_return_if_fail (TS_IS_BEDROCK_PROVIDER (self));
 
-  if (region != NULL && *region == '\0')
-    region = NULL;
-  if (ts_set_str (&self->region, region))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REGION]);
+  set_setting (self, &self->region, region, PROP_REGION);
 }
 
 const char *
@@ -672,13 +688,7 @@ ts_bedrock_provider_set_control_endpoint (TsBedrockProvider *self,
 {
   g_return_if_fail (TS_IS_BEDROCK_PROVIDER (self));
 
-  if (endpoint != NULL && *endpoint == '\0')
-    endpoint = NULL;
-  if (ts_set_str (&self->control_endpoint, endpoint))
-    {
-      g_hash_table_remove_all (self->model_cache);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROL_ENDPOINT]);
-    }
+  set_setting (self, &self->control_endpoint, endpoint, PROP_CONTROL_ENDPOINT);
 }
 
 guint
