@@ -807,3 +807,21 @@ mock_server_init_environment (void)
   g_setenv ("no_proxy", "127.0.0.1,localhost", TRUE);
   g_setenv ("NO_PROXY", "127.0.0.1,localhost", TRUE);
 }
+
+/* A port on 127.0.0.1 where nothing listens: bound for a moment, then closed. */
+guint16
+mock_closed_port (void)
+{
+  struct sockaddr_in address = { 0 };
+  socklen_t length = sizeof address;
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  if (fd < 0 || bind (fd, (struct sockaddr *) &address, sizeof address) != 0 ||
+      getsockname (fd, (struct sockaddr *) &address, &length) != 0)
+    g_error ("mock server: cannot find a free port: %s", g_strerror (errno));
+  close (fd);
+
+  return ntohs (address.sin_port);
+}

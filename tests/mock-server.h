@@ -120,5 +120,6 @@ gboolean           mock_conn_end_chunks           (MockConn          *conn);
 const char        *mock_status_reason             (guint              status);
 
 void               mock_server_init_environment   (void);
+guint16            mock_closed_port               (void);
 
 G_END_DECLS

@@ -5,11 +5,7 @@
 
 #include "config.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "mock-server.h"
 #include "ts-http.h"
@@ -528,27 +524,11 @@ test_cancel_before (void)
   mock_server_free (server);
 }
 
-static guint16
-closed_port (void)
-{
-  struct sockaddr_in address = { 0 };
-  socklen_t length = sizeof address;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &length), ==, 0);
-  close (fd);
-
-  return ntohs (address.sin_port);
-}
-
 static void
 test_connect_refused (void)
 {
   g_autoptr(TsHttpClient) client = ts_http_client_new ();
-  guint16 port = closed_port ();
+  guint16 port = mock_closed_port ();
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/version", port);
   g_autoptr(TsHttpRequest) request = ts_http_request_new ("GET", url);
   g_autoptr(GError) mapped = NULL;

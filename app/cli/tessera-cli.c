@@ -9,8 +9,10 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "cli-list-models.h"
 #include "ts-format.h"
 #include "ts-problem.h"
+#include "ts-providers.h"
 
 /* Exit codes, shared by every command. */
 enum {
@@ -26,6 +28,8 @@ static const char usage_text[] =
   "  validate FILE…   Check playground files and print each problem as\n"
   "                   FILE: PATH: reason. Exits 0 if all are valid, 1 if any is\n"
   "                   invalid, 2 on a usage or I/O error.\n"
+  "  list-models      List the local model servers that run and their models\n"
+  "                   (see “tessera-cli list-models --help”).\n"
   "\n"
   "Options:\n"
   "  -h, --help       Show this help\n"
@@ -120,6 +124,13 @@ main (int    argc,
         }
 
       return validate (argc - 2, argv + 2);
+    }
+
+  if (g_str_equal (argv[1], "list-models"))
+    {
+      g_autoptr(TsProviderRegistry) registry = ts_providers_new_registry ();
+
+      return cli_list_models (argc - 1, argv + 1, registry);
     }
 
   return usage_error ("unknown command “%s”", argv[1]);

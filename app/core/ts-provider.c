@@ -628,6 +628,8 @@ ts_text_result_new (void)
   result->text = g_strdup ("");
   result->input_tokens = TS_UNSET_INT;
   result->output_tokens = TS_UNSET_INT;
+  result->duration_ms = TS_UNSET_INT;
+  result->tokens_per_second = TS_UNSET_DOUBLE;
 
   return result;
 }
@@ -640,6 +642,7 @@ ts_text_result_free (TsTextResult *result)
 
   g_free (result->text);
   g_free (result->finish_reason);
+  g_free (result->reasoning);
   g_free (result);
 }
 

@@ -1454,15 +1454,15 @@ ts_http_error_to_provider (const GError *error,
 
     case TS_HTTP_ERROR_TLS:
       return g_error_new (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_UNREACHABLE,
-                          "%s at %s: %s", server, address, error->message);
+                          "%s: %s", server, error->message);
 
     case TS_HTTP_ERROR_TIMEOUT:
       return g_error_new (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_SERVER,
-                          "%s at %s stopped answering: %s", server, address, error->message);
+                          "%s stopped answering: %s", server, error->message);
 
     case TS_HTTP_ERROR_RESET:
       return g_error_new (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_SERVER,
-                          "%s at %s broke off its answer: %s", server, address, error->message);
+                          "%s broke off its answer: %s", server, error->message);
 
     case TS_HTTP_ERROR_TOO_LARGE:
       return g_error_new (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_TOO_LARGE,
@@ -1474,6 +1474,6 @@ ts_http_error_to_provider (const GError *error,
     case TS_HTTP_ERROR_FAILED:
     default:
       return g_error_new (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_SERVER,
-                          "%s at %s: %s", server, address, error->message);
+                          "%s: %s", server, error->message);
     }
 }

@@ -10,6 +10,8 @@
 #include "ts-ndjson.h"
 #include "ts-provider.h"
 
+
+#define SOURCE(parser) ((parser)->source != NULL ? (parser)->source : "the server")
 /* Newline-delimited JSON (protocols.md §1): one object a line, "\n"-terminated, the last
  * line maybe not. Bytes arrive split anywhere, so a partial line waits in a carry-over
  * buffer until its newline comes. Empty lines are skipped; a line that is not one JSON
@@ -19,6 +21,7 @@ struct _TsNdjsonParser
 {
   TsNdjsonFunc  func;
   gpointer      user_data;
+  char         *source;
   gsize         max_line;
   GString      *carry;
   guint64       offset;   /* of the first byte of carry in the stream */
@@ -57,7 +60,20 @@ ts_ndjson_parser_free (TsNdjsonParser *parser)
     return;
 
   g_string_free (parser->carry, TRUE);
+  g_free (parser->source);
   g_free (parser);
+}
+
+/**
+ * ts_ndjson_parser_set_source:
+ * @source: who sends the stream, such as "Ollama", named in errors
+ */
+void
+ts_ndjson_parser_set_source (TsNdjsonParser *parser,
+                             const char *source)
+{
+  g_free (parser->source);
+  parser->source = g_strdup (source);
 }
 
 guint64
@@ -100,8 +116,9 @@ handle_line (TsNdjsonParser  *parser,
 
       cJSON_Delete (object);
       g_set_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_PROTOCOL,
-                   "the server sent a line that is not JSON (line %" G_GUINT64_FORMAT
-                   ", byte offset %" G_GUINT64_FORMAT ")", parser->n_lines + 1, where);
+                   "%s sent a line that is not JSON (line %" G_GUINT64_FORMAT
+                   ", byte offset %" G_GUINT64_FORMAT ")",
+                   SOURCE (parser), parser->n_lines + 1, where);
       return FALSE;
     }
 
@@ -118,8 +135,9 @@ too_long (TsNdjsonParser  *parser,
 {
   parser->failed = TRUE;
   g_set_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_TOO_LARGE,
-               "the server sent a line longer than %" G_GSIZE_FORMAT " bytes (at byte offset %"
-               G_GUINT64_FORMAT ")", parser->max_line, parser->offset);
+               "%s sent a line longer than %" G_GSIZE_FORMAT " bytes (at byte offset %"
+               G_GUINT64_FORMAT ")",
+                   SOURCE (parser), parser->max_line, parser->offset);
   return FALSE;
 }
 

@@ -28,6 +28,8 @@ TsNdjsonParser *ts_ndjson_parser_new    (gsize            max_line,
                                          TsNdjsonFunc     func,
                                          gpointer         user_data);
 void            ts_ndjson_parser_free   (TsNdjsonParser  *parser);
+void            ts_ndjson_parser_set_source (TsNdjsonParser *parser,
+                                             const char     *source);
 gboolean        ts_ndjson_parser_feed   (TsNdjsonParser  *parser,
                                          const char      *data,
                                          gsize            length,

@@ -10,6 +10,8 @@
 #include "ts-provider.h"
 #include "ts-sse.h"
 
+
+#define SOURCE(parser) ((parser)->source != NULL ? (parser)->source : "the server")
 /* Server-Sent Events, by the WHATWG rules (protocols.md §1): a line ends at "\r\n", "\n"
  * or "\r"; a blank line dispatches the event built so far; a line starting with ":" is a
  * comment; "field:value" loses one space after the colon; "data" lines append, joined
@@ -22,6 +24,7 @@ struct _TsSseParser
 {
   TsSseFunc  func;
   gpointer   user_data;
+  char      *source;
   gsize      max_event;
 
   GString   *line;
@@ -70,7 +73,20 @@ ts_sse_parser_free (TsSseParser *parser)
   g_string_free (parser->data, TRUE);
   g_string_free (parser->event, TRUE);
   g_free (parser->last_id);
+  g_free (parser->source);
   g_free (parser);
+}
+
+/**
+ * ts_sse_parser_set_source:
+ * @source: who sends the stream, such as "Ollama", named in errors
+ */
+void
+ts_sse_parser_set_source (TsSseParser *parser,
+                          const char *source)
+{
+  g_free (parser->source);
+  parser->source = g_strdup (source);
 }
 
 /**
@@ -152,8 +168,8 @@ handle_line (TsSseParser  *parser,
       if (parser->data->len + value_length + 1 > parser->max_event)
         {
           g_set_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_TOO_LARGE,
-                       "the server sent an event larger than %" G_GSIZE_FORMAT " bytes",
-                       parser->max_event);
+                       "%s sent an event larger than %" G_GSIZE_FORMAT " bytes",
+                   SOURCE (parser), parser->max_event);
           return FALSE;
         }
       g_string_append_len (parser->data, value, value_length);
@@ -221,8 +237,8 @@ ts_sse_parser_feed (TsSseParser  *parser,
         {
           parser->failed = TRUE;
           g_set_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_TOO_LARGE,
-                       "the server sent a line larger than %" G_GSIZE_FORMAT " bytes",
-                       parser->max_event);
+                       "%s sent a line larger than %" G_GSIZE_FORMAT " bytes",
+                   SOURCE (parser), parser->max_event);
           return FALSE;
         }
 

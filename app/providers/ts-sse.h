@@ -31,6 +31,8 @@ TsSseParser *ts_sse_parser_new          (gsize         max_event,
                                          TsSseFunc     func,
                                          gpointer      user_data);
 void         ts_sse_parser_free         (TsSseParser  *parser);
+void         ts_sse_parser_set_source   (TsSseParser  *parser,
+                                         const char   *source);
 gboolean     ts_sse_parser_feed         (TsSseParser  *parser,
                                          const char   *data,
                                          gsize         length,
