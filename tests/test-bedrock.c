@@ -369,7 +369,7 @@ test_parse_images (void)
   g_autoptr(TsImageResult) stability = ts_bedrock_parse_image (TS_BEDROCK_IMAGE_STABILITY, seeded_bytes, 42, NULL);
   static const struct { TsBedrockImageFamily family; const char *body; int code; const char *fragment; } bad[] = {
     { TS_BEDROCK_IMAGE_NOVA_CANVAS, "{\"images\":[\"not base64!\"]}", TS_PROVIDER_ERROR_PROTOCOL, "not base64" },
-    { TS_BEDROCK_IMAGE_NOVA_CANVAS, "{\"images\":[\"aGVsbG8gd29ybGQh\"]}", TS_PROVIDER_ERROR_PROTOCOL, "not a valid PNG" },
+    { TS_BEDROCK_IMAGE_NOVA_CANVAS, "{\"images\":[\"aGVsbG8gd29ybGQh\"]}", TS_PROVIDER_ERROR_PROTOCOL, "unusable image" },
     { TS_BEDROCK_IMAGE_NOVA_CANVAS, "{\"images\":[],\"error\":\"blocked\"}", TS_PROVIDER_ERROR_BAD_REQUEST, "blocked" },
     { TS_BEDROCK_IMAGE_NOVA_CANVAS, "{\"images\":[]}", TS_PROVIDER_ERROR_PROTOCOL, "no image" },
     { TS_BEDROCK_IMAGE_NOVA_CANVAS, "[1,2]", TS_PROVIDER_ERROR_PROTOCOL, "\"images\"" },

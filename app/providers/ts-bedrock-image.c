@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "ts-block.h"
-#include "ts-png.h"
+#include "ts-provider-common.h"
 
 /* InvokeModel for the image models (protocols.md §6.6): each family has its own JSON.
  * The limits of each family are checked before sending, so a refused request says which
@@ -214,6 +214,15 @@ check_amazon (TsBedrockImageFamily   family,
   return TRUE;
 }
 
+static char *
+print_and_free (cJSON *json)
+{
+  char *printed = ts_json_print (json);
+
+  cJSON_Delete (json);
+  return printed;
+}
+
 /**
  * ts_bedrock_image_body:
  * @family: the model's family
@@ -261,7 +270,7 @@ ts_bedrock_image_body (TsBedrockImageFamily   family,
       cJSON_AddNumberToObject (root, "seed", (double) seed);
       cJSON_AddStringToObject (root, "output_format", "png");
 
-      return _ts_bedrock_print_json (root);
+      return print_and_free (root);
     }
 
   if (family == TS_BEDROCK_IMAGE_NOVA_CANVAS || family == TS_BEDROCK_IMAGE_TITAN)
@@ -287,7 +296,7 @@ ts_bedrock_image_body (TsBedrockImageFamily   family,
       cJSON_AddNumberToObject (config, "seed", (double) seed);
       cJSON_AddStringToObject (config, "quality", "standard");
 
-      return _ts_bedrock_print_json (root);
+      return print_and_free (root);
     }
 
   g_set_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_UNSUPPORTED,
@@ -298,55 +307,15 @@ ts_bedrock_image_body (TsBedrockImageFamily   family,
 }
 
 static gboolean
-is_base64 (const char *text)
-{
-  gsize length = strlen (text);
-  gsize padding = 0;
-
-  if (length == 0 || length % 4 != 0)
-    return FALSE;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = text[i];
-
-      if (c == '=' && i + 2 >= length)
-        padding++;
-      else if (padding > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
 add_image (TsImageResult  *result,
            const char     *encoded,
            gint64          seed,
-           guint           index,
            GError        **error)
 {
-  g_autoptr(GBytes) png = NULL;
-  g_autoptr(GError) local_error = NULL;
-  guchar *data;
-  gsize size;
+  g_autoptr(GBytes) png = ts_provider_decode_png (encoded, "Bedrock", error);
 
-  if (!is_base64 (encoded))
-    {
-      g_set_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_PROTOCOL,
-                   _("image %u of Bedrock's answer is not base64"), index + 1);
-      return FALSE;
-    }
-
-  data = g_base64_decode (encoded, &size);
-  png = g_bytes_new_take (data, size);
-  if (!ts_png_validate (png, NULL, NULL, &local_error))
-    {
-      g_set_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_PROTOCOL,
-                   _("image %u of Bedrock's answer is not a valid PNG: %s"), index + 1,
-                   local_error->message);
-      return FALSE;
-    }
+  if (png == NULL)
+    return FALSE;
 
   ts_image_result_add (result, png, seed);
   return TRUE;
@@ -421,7 +390,7 @@ ts_bedrock_parse_image (TsBedrockImageFamily   family,
         }
       else
         {
-          ok = add_image (result, image->valuestring, this_seed, (guint) i, error);
+          ok = add_image (result, image->valuestring, this_seed, error);
         }
     }
 

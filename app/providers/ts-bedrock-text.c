@@ -11,33 +11,16 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "ts-provider-common.h"
+
 /* Converse and ConverseStream (protocols.md §6.4, §6.5): the request body, the answer,
  * and the events of a stream. Unknown fields and events are ignored, as the service adds
  * them (and pads every event with a random "p" field). */
 
-/**
- * _ts_bedrock_print_json:
- * @json: (transfer full): a JSON tree
- *
- * Returns: (transfer full): @json printed without spaces, in memory from g_malloc()
- */
-char *
-_ts_bedrock_print_json (struct cJSON *json)
-{
-  char *printed = cJSON_PrintUnformatted (json);
-  char *copy = g_strdup (printed);
-
-  cJSON_free (printed);
-  cJSON_Delete (json);
-  return copy;
-}
-
 static cJSON *
 image_block (GBytes *png)
 {
-  gsize size;
-  gconstpointer data = g_bytes_get_data (png, &size);
-  g_autofree char *encoded = g_base64_encode (data, size);
+  g_autofree char *encoded = ts_base64_encode_bytes (png);
   cJSON *block = cJSON_CreateObject ();
   cJSON *image = cJSON_AddObjectToObject (block, "image");
   cJSON *source;
@@ -152,7 +135,7 @@ ts_bedrock_converse_body (TsTextRequest  *request,
 
       if (cJSON_GetArraySize (config) > 0)
         cJSON_AddItemToObject (root, "inferenceConfig", g_steal_pointer (&config));
-      printed = _ts_bedrock_print_json (g_steal_pointer (&root));
+      printed = ts_json_print (root);
     }
 
   cJSON_Delete (config);

@@ -129,11 +129,7 @@ gint64            ts_bedrock_retry_delay_ms       (guint              retry,
                                                    double             random_unit);
 gint64            ts_bedrock_parse_retry_after    (const char        *value);
 
-/* Endpoints, paths and helpers */
-
-struct cJSON;
-
-char             *_ts_bedrock_print_json          (struct cJSON      *json);
+/* Paths */
 
 char             *ts_bedrock_model_path           (const char        *model_id,
                                                    const char        *action);
