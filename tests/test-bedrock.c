@@ -138,6 +138,8 @@ test_parse_converse (void)
   g_assert_cmpstr (result->finish_reason, ==, "max_tokens");
   g_assert_cmpint (result->input_tokens, ==, 1720);
   g_assert_cmpint (result->output_tokens, ==, 74);
+  g_assert_cmpstr (result->reasoning, ==, "Let me think");
+  g_assert_cmpint (result->duration_ms, ==, 1211);
 
   g_assert_null (ts_bedrock_parse_converse (broken, &error));
   g_assert_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_PROTOCOL);
@@ -200,6 +202,8 @@ test_stream_events (void)
   g_assert_cmpstr (result->finish_reason, ==, "end_turn");
   g_assert_cmpint (result->input_tokens, ==, 12);
   g_assert_cmpint (result->output_tokens, ==, 40);
+  g_assert_cmpstr (result->reasoning, ==, "hmm");
+  g_assert_cmpint (result->duration_ms, ==, 812);
 }
 
 static void
@@ -724,6 +728,8 @@ test_provider_converse (Fixture       *fixture,
   g_assert_cmpstr (result->finish_reason, ==, "end_turn");
   g_assert_cmpint (result->input_tokens, ==, 12);
   g_assert_cmpint (result->output_tokens, ==, 7);
+  g_assert_cmpint (result->duration_ms, ==, 5);
+  g_assert_null (result->reasoning);
   g_assert_cmpuint (wait.n_chunks, ==, 0);
 
   /* Signed for the region of the credential scope, whatever the endpoint. */

@@ -162,13 +162,35 @@ token_count (const cJSON *usage,
                                                          : TS_UNSET_INT;
 }
 
+/* The text of a reasoning block or delta: {"reasoningContent": {"reasoningText":
+ * {"text": …}}} in an answer, {"reasoningContent": {"text": …}} in a stream. */
+static const cJSON *
+reasoning_text (const cJSON *holder)
+{
+  const cJSON *content = cJSON_GetObjectItemCaseSensitive (holder, "reasoningContent");
+  const cJSON *text = cJSON_GetObjectItemCaseSensitive (content, "text");
+
+  if (!cJSON_IsString (text))
+    text = cJSON_GetObjectItemCaseSensitive (cJSON_GetObjectItemCaseSensitive (content,
+                                                                               "reasoningText"),
+                                             "text");
+
+  return cJSON_IsString (text) ? text : NULL;
+}
+
+static gint64
+latency (const cJSON *json)
+{
+  return token_count (cJSON_GetObjectItemCaseSensitive (json, "metrics"), "latencyMs");
+}
+
 /**
  * ts_bedrock_parse_converse:
  * @body: the body of a 2xx Converse answer
  * @error: a #GError
  *
- * Reads the text blocks of the answer (a reasoning block is left out: it is not the
- * answer), the stop reason and the token counts.
+ * Reads the text blocks of the answer, the reasoning blocks apart from them, the stop
+ * reason, the token counts and the latency the service measured.
  *
  * Returns: (transfer full): the result, or %NULL with a %TS_PROVIDER_ERROR_PROTOCOL error
  */
@@ -183,6 +205,7 @@ ts_bedrock_parse_converse (GBytes  *body,
   const cJSON *block;
   const cJSON *stop;
   g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) reasoning = g_string_new (NULL);
   TsTextResult *result;
 
   content = cJSON_GetObjectItemCaseSensitive (
@@ -199,14 +222,19 @@ ts_bedrock_parse_converse (GBytes  *body,
   cJSON_ArrayForEach (block, content)
     {
       const cJSON *piece = cJSON_GetObjectItemCaseSensitive (block, "text");
+      const cJSON *thought = reasoning_text (block);
 
       if (cJSON_IsString (piece))
         g_string_append (text, piece->valuestring);
+      if (thought != NULL)
+        g_string_append (reasoning, thought->valuestring);
     }
 
   result = ts_text_result_new ();
   g_free (result->text);
   result->text = g_strdup (text->str);
+  result->reasoning = reasoning->len > 0 ? g_strdup (reasoning->str) : NULL;
+  result->duration_ms = latency (json);
   stop = cJSON_GetObjectItemCaseSensitive (json, "stopReason");
   result->finish_reason = cJSON_IsString (stop) ? g_strdup (stop->valuestring) : NULL;
   result->input_tokens = token_count (cJSON_GetObjectItemCaseSensitive (json, "usage"),
@@ -248,6 +276,8 @@ ts_bedrock_stop_reason_warning (const char *stop_reason)
 struct _TsBedrockStream
 {
   GString          *text;
+  GString          *reasoning;
+  gint64            latency_ms;
   char             *stop_reason;
   gint64            input_tokens;
   gint64            output_tokens;
@@ -261,6 +291,8 @@ ts_bedrock_stream_new (void)
   TsBedrockStream *stream = g_new0 (TsBedrockStream, 1);
 
   stream->text = g_string_new (NULL);
+  stream->reasoning = g_string_new (NULL);
+  stream->latency_ms = TS_UNSET_INT;
   stream->input_tokens = TS_UNSET_INT;
   stream->output_tokens = TS_UNSET_INT;
 
@@ -274,6 +306,7 @@ ts_bedrock_stream_free (TsBedrockStream *stream)
     return;
 
   g_string_free (stream->text, TRUE);
+  g_string_free (stream->reasoning, TRUE);
   g_free (stream->stop_reason);
   g_clear_pointer (&stream->failure, ts_bedrock_failure_free);
   g_free (stream);
@@ -306,13 +339,16 @@ handle_event (TsBedrockStream             *stream,
     {
       const cJSON *delta = cJSON_GetObjectItemCaseSensitive (json, "delta");
       const cJSON *text = cJSON_GetObjectItemCaseSensitive (delta, "text");
+      const cJSON *thought = reasoning_text (delta);
 
-      /* A reasoningContent delta is thinking, not the answer: it is left out. */
       if (cJSON_IsString (text) && *text->valuestring != '\0')
         {
           g_string_append (stream->text, text->valuestring);
           *chunk = g_strdup (text->valuestring);
         }
+      /* Thinking is kept apart: it is no chunk of the answer. */
+      if (thought != NULL)
+        g_string_append (stream->reasoning, thought->valuestring);
     }
   else if (strcmp (event_type, "messageStop") == 0)
     {
@@ -328,6 +364,7 @@ handle_event (TsBedrockStream             *stream,
 
       stream->input_tokens = token_count (usage, "inputTokens");
       stream->output_tokens = token_count (usage, "outputTokens");
+      stream->latency_ms = latency (json);
     }
   /* messageStart, contentBlockStart, contentBlockStop and newer events need nothing. */
 
@@ -421,7 +458,8 @@ ts_bedrock_stream_has_text (TsBedrockStream *stream)
 /**
  * ts_bedrock_stream_steal_result:
  *
- * Returns: (transfer full): the text so far, the stop reason and the token counts
+ * Returns: (transfer full): the text so far, the reasoning, the stop reason, the token
+ *   counts and the latency
  */
 TsTextResult *
 ts_bedrock_stream_steal_result (TsBedrockStream *stream)
@@ -436,6 +474,8 @@ ts_bedrock_stream_steal_result (TsBedrockStream *stream)
   result->finish_reason = g_steal_pointer (&stream->stop_reason);
   result->input_tokens = stream->input_tokens;
   result->output_tokens = stream->output_tokens;
+  result->reasoning = stream->reasoning->len > 0 ? g_strdup (stream->reasoning->str) : NULL;
+  result->duration_ms = stream->latency_ms;
 
   return result;
 }
