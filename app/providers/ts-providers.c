@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "ts-bedrock.h"
 #include "ts-ollama.h"
 #include "ts-openai.h"
 #include "ts-providers.h"
@@ -23,6 +24,7 @@ ts_providers_new_registry (void)
 {
   TsProviderRegistry *registry = ts_provider_registry_new ();
   const struct { TsProvider *(*make) (void); } makers[] = {
+    { ts_bedrock_provider_new },
     { ts_ollama_provider_new },
     { ts_openai_provider_new },
     { ts_sdwebui_provider_new },
