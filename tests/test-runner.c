@@ -27,6 +27,17 @@ typedef struct
   TsRunner           *runner;
 } Fixture;
 
+/* Whoever hears that a widget failed or was cancelled can already read why. */
+static void
+state_changed_cb (TsRunner   *runner,
+                  TsBlock    *block,
+                  TsRunState  state,
+                  gpointer    user_data)
+{
+  if (state == TS_RUN_STATE_FAILED || state == TS_RUN_STATE_CANCELLED)
+    g_assert_nonnull (ts_runner_get_error (runner, block));
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -38,6 +49,7 @@ fixture_set_up (Fixture       *f,
   ts_provider_registry_add (f->registry, TS_PROVIDER (f->text));
   ts_provider_registry_add (f->registry, TS_PROVIDER (f->images));
   f->runner = ts_runner_new (f->playground, f->registry);
+  g_signal_connect (f->runner, "state-changed", G_CALLBACK (state_changed_cb), NULL);
 }
 
 static void

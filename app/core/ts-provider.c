@@ -285,6 +285,20 @@ ts_provider_set_endpoint (TsProvider *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENDPOINT]);
 }
 
+/**
+ * ts_provider_get_model_optional:
+ *
+ * Returns: whether a request may leave the model empty to use the one the server has
+ *   loaded
+ */
+gboolean
+ts_provider_get_model_optional (TsProvider *self)
+{
+  g_return_val_if_fail (TS_IS_PROVIDER (self), FALSE);
+
+  return TS_PROVIDER_GET_CLASS (self)->model_optional;
+}
+
 void
 ts_provider_list_models_async (TsProvider          *self,
                                GCancellable        *cancellable,

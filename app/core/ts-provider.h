@@ -225,6 +225,10 @@ struct _TsProviderClass
                                             GAsyncResult         *result,
                                             GError              **error);
 
+  /* Whether a request may leave the model empty, meaning the one the server has loaded
+   * (a Stable Diffusion WebUI's current checkpoint). */
+  gboolean        model_optional;
+
   /*< private >*/
   gpointer padding[8];
 };
@@ -237,6 +241,7 @@ const char     *ts_provider_get_display_name     (TsProvider           *self);
 const char     *ts_provider_get_endpoint         (TsProvider           *self);
 void            ts_provider_set_endpoint         (TsProvider           *self,
                                                   const char           *endpoint);
+gboolean        ts_provider_get_model_optional   (TsProvider           *self);
 
 void            ts_provider_list_models_async    (TsProvider           *self,
                                                   GCancellable         *cancellable,

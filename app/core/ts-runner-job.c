@@ -150,10 +150,11 @@ job_failed (TsRunner     *self,
   if (job->is_chat)
     chat_rollback (job);
 
-  node->error = g_steal_pointer (&explained);
+  /* The error is in place before the state changes, so a handler of state-changed can
+   * read it. */
+  g_clear_error (&node->error);
+  node->error = explained != NULL ? g_steal_pointer (&explained) : g_error_copy (error);
   _ts_runner_set_state (self, node, TS_RUN_STATE_FAILED);
-  if (node->error == NULL)
-    node->error = g_error_copy (error);
 
   for (guint i = 0; i < node->down->len; i++)
     {
@@ -173,9 +174,9 @@ _ts_runner_node_failed (TsRunner   *self,
                         RunnerNode *node,
                         GError     *error)
 {
-  _ts_runner_set_state (self, node, TS_RUN_STATE_FAILED);
   g_clear_error (&node->error);
   node->error = error;
+  _ts_runner_set_state (self, node, TS_RUN_STATE_FAILED);
 
   for (guint i = 0; i < node->down->len; i++)
     {
@@ -482,8 +483,9 @@ cancel_node (TsRunner   *self,
     }
 
   _ts_runner_dequeue (node);
-  _ts_runner_set_state (self, node, TS_RUN_STATE_CANCELLED);
+  g_clear_error (&node->error);
   node->error = g_error_new_literal (TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_CANCELLED, _("cancelled"));
+  _ts_runner_set_state (self, node, TS_RUN_STATE_CANCELLED);
 }
 
 /**

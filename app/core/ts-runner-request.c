@@ -404,7 +404,7 @@ _ts_runner_job_new (TsRunner    *self,
     return NULL;
 
   model = _ts_runner_resolve_model (self, block);
-  if (model[0] == '\0')
+  if (model[0] == '\0' && !ts_provider_get_model_optional (provider))
     {
       gboolean image = ts_block_get_kind (block) == TS_BLOCK_KIND_IMAGE;
 

@@ -463,6 +463,7 @@ ts_sdwebui_provider_class_init (TsSdwebuiProviderClass *klass)
   object_class->dispose = ts_sdwebui_provider_dispose;
 
   provider_class->list_models_async = ts_sdwebui_provider_list_models_async;
+  provider_class->model_optional = TRUE;
   provider_class->generate_image_async = ts_sdwebui_provider_generate_image_async;
 }
 
