@@ -5,12 +5,14 @@
 
 /* Runs the protocol mocks as a program, for end-to-end tests of tessera-cli:
  *
- *   mock-serve [ollama|openai|sd-webui|all] [--lifetime SECONDS]
+ *   mock-serve [ollama|openai|sd-webui|all|bedrock] [--lifetime SECONDS]
  *
  * prints the base URL ("http://127.0.0.1:PORT") and a newline on stdout, then serves
  * until its standard input closes or its lifetime (default 60 s) ends. "all" answers
- * Ollama's /api, the OpenAI-compatible /v1 and the WebUI's /sdapi on the one port. The
- * model or prompt of a request picks the mock's scenario, as described in each mock. */
+ * Ollama's /api, the OpenAI-compatible /v1 and the WebUI's /sdapi on the one port;
+ * "bedrock" is the Bedrock mock, which checks signatures made with the keys of
+ * mock-bedrock.h. The model or prompt of a request picks the mock's scenario, as
+ * described in each mock. */
 
 #include "config.h"
 
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "mock-bedrock.h"
 #include "mock-protocols.h"
 
 static MockSdwebui sdwebui;
@@ -42,7 +45,8 @@ main (int    argc,
   guint lifetime = MOCK_DEFAULT_LIFETIME_SECONDS;
   MockHandler handler;
   gpointer data = NULL;
-  MockServer *server;
+  g_autoptr(MockBedrock) bedrock = NULL;
+  MockServer *server = NULL;
   char byte;
 
   for (int i = 1; i < argc; i++)
@@ -62,13 +66,18 @@ main (int    argc,
     handler = mock_sdwebui_handler, data = &sdwebui;
   else if (g_str_equal (protocol, "all"))
     handler = all_handler;
+  else if (g_str_equal (protocol, "bedrock"))
+    handler = NULL;
   else
     {
-      g_printerr ("usage: mock-serve [ollama|openai|sd-webui|all] [--lifetime SECONDS]\n");
+      g_printerr ("usage: mock-serve [ollama|openai|sd-webui|all|bedrock] [--lifetime SECONDS]\n");
       return 2;
     }
 
-  server = mock_server_new (handler, data);
+  if (handler != NULL)
+    server = mock_server_new (handler, data);
+  else
+    server = mock_bedrock_get_server ((bedrock = mock_bedrock_new ()));
   mock_server_set_lifetime (server, lifetime > 0 ? lifetime : 1);
   printf ("%s\n", mock_server_get_url (server));
   fflush (stdout);
@@ -85,6 +94,7 @@ main (int    argc,
         break;
     }
 
-  mock_server_free (server);
+  if (bedrock == NULL)
+    mock_server_free (server);
   return 0;
 }
