@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include "bench-stats.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -140,25 +142,6 @@ check_same_pixels (GBytes *png,
     }
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *values,
-        guint   n)
-{
-  qsort (values, n, sizeof *values, compare_doubles);
-
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -214,8 +197,8 @@ main (int   argc,
       gdk_ms[i] = time_gdk (png);
     }
 
-  ours_median = median (ours_ms, n_runs);
-  gdk_median = median (gdk_ms, n_runs);
+  ours_median = bench_median (ours_ms, n_runs);
+  gdk_median = bench_median (gdk_ms, n_runs);
   ratio = ours_median / gdk_median;
 
   printf ("image                %d × %d RGBA, %" G_GSIZE_FORMAT " bytes of PNG\n",

@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include "bench-stats.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -31,23 +33,6 @@
 #define PARALLEL_TARGET 1.2
 #define CHAIN_LENGTH 10
 #define N_INPUTS 20
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *values,
-        int     n)
-{
-  qsort (values, n, sizeof *values, compare_doubles);
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
 
 /* Inputs feed chains of text widgets; each widget continues the one before it in its
  * chain and draws on a shared input, and every fifth also on the head of the chain
@@ -255,9 +240,9 @@ main (int   argc,
       ts_fake_provider_reset (fake);
     }
 
-  runner_median = median (runner_us, n_runs);
-  direct_median = median (direct_us, n_runs);
-  parallel_median = median (parallel_us, n_runs);
+  runner_median = bench_median (runner_us, n_runs);
+  direct_median = bench_median (direct_us, n_runs);
+  parallel_median = bench_median (parallel_us, n_runs);
   overhead_us = (runner_median - direct_median) / OVERHEAD_WIDGETS;
   ideal_us = (PARALLEL_WIDGETS + PARALLEL_CONCURRENCY - 1) / PARALLEL_CONCURRENCY * PARALLEL_LATENCY_MS * 1000.0;
   ratio = parallel_median / ideal_us;
