@@ -5,10 +5,9 @@
 
 #include "config.h"
 
-#include <curl/curl.h>
 #include <string.h>
 
-#include "ts-http.h"
+#include "ts-http-private.h"
 #include "ts-provider.h"
 
 /* The one HTTP transport of every provider.
@@ -20,503 +19,12 @@
  * consecutive requests to one server share a kept-alive connection.
  *
  * curl forbids calling the multi API from its own callbacks, so the write and header
- * callbacks only record: body bytes go to a pending buffer, and after each round of
- * curl_multi_socket_action() the client hands them to the data functions, then completes
- * the transfers that ended. A cancellation, an idle timeout or a data function's refusal is
- * acted on from its own GSource, outside curl, too. */
+ * callbacks only record (ts-http-transfer.c): body bytes go to a pending buffer, and after
+ * each round of curl_multi_socket_action() the client hands them to the data functions,
+ * then completes the transfers that ended. A cancellation, an idle timeout or a data
+ * function's refusal is acted on from its own GSource, outside curl, too. */
 
 G_DEFINE_QUARK (ts-http-error-quark, ts_http_error)
-
-/* Headers: name and value pairs, in order */
-
-typedef struct
-{
-  char *name;
-  char *value;
-} Header;
-
-static void
-header_free (gpointer data)
-{
-  Header *header = data;
-
-  g_free (header->name);
-  g_free (header->value);
-  g_free (header);
-}
-
-static GPtrArray *
-headers_new (void)
-{
-  return g_ptr_array_new_with_free_func (header_free);
-}
-
-static const char *
-headers_lookup (GPtrArray  *headers,
-                const char *name)
-{
-  /* The last one wins, as with a repeated response header. */
-  for (guint i = headers->len; i > 0; i--)
-    {
-      Header *header = g_ptr_array_index (headers, i - 1);
-
-      if (g_ascii_strcasecmp (header->name, name) == 0)
-        return header->value;
-    }
-
-  return NULL;
-}
-
-static void
-headers_remove (GPtrArray  *headers,
-                const char *name)
-{
-  for (guint i = headers->len; i > 0; i--)
-    {
-      Header *header = g_ptr_array_index (headers, i - 1);
-
-      if (g_ascii_strcasecmp (header->name, name) == 0)
-        g_ptr_array_remove_index (headers, i - 1);
-    }
-}
-
-static void
-headers_add (GPtrArray  *headers,
-             const char *name,
-             gsize       name_length,
-             const char *value,
-             gsize       value_length)
-{
-  Header *header = g_new0 (Header, 1);
-
-  header->name = g_strndup (name, name_length);
-  header->value = g_strndup (value, value_length);
-  g_ptr_array_add (headers, header);
-}
-
-/* Requests */
-
-struct _TsHttpRequest
-{
-  char      *method;
-  char      *url;
-  GPtrArray *headers;
-  GBytes    *body;
-  guint      connect_timeout;
-  guint      idle_timeout;
-  guint      total_timeout;
-  gsize      max_response_size;
-};
-
-/**
- * ts_http_request_new:
- * @method: "GET", "POST", …
- * @url: an http or https URL
- *
- * Makes a request with the default timeouts and the text response cap
- * (%TS_HTTP_MAX_TEXT_RESPONSE). Reference counted; do not change it once sent.
- *
- * Returns: (transfer full): a new request
- */
-TsHttpRequest *
-ts_http_request_new (const char *method,
-                     const char *url)
-{
-  TsHttpRequest *request;
-
-  g_return_val_if_fail (method != NULL && *method != '\0', NULL);
-  g_return_val_if_fail (url != NULL, NULL);
-
-  request = g_rc_box_new0 (TsHttpRequest);
-  request->method = g_ascii_strup (method, -1);
-  request->url = g_strdup (url);
-  request->headers = headers_new ();
-  request->connect_timeout = TS_HTTP_DEFAULT_CONNECT_TIMEOUT;
-  request->idle_timeout = TS_HTTP_DEFAULT_IDLE_TIMEOUT;
-  request->total_timeout = TS_HTTP_DEFAULT_TOTAL_TIMEOUT;
-  request->max_response_size = TS_HTTP_MAX_TEXT_RESPONSE;
-
-  return request;
-}
-
-TsHttpRequest *
-ts_http_request_ref (TsHttpRequest *request)
-{
-  g_return_val_if_fail (request != NULL, NULL);
-
-  return g_rc_box_acquire (request);
-}
-
-static void
-request_clear (gpointer data)
-{
-  TsHttpRequest *request = data;
-
-  g_free (request->method);
-  g_free (request->url);
-  g_ptr_array_unref (request->headers);
-  g_clear_pointer (&request->body, g_bytes_unref);
-}
-
-void
-ts_http_request_unref (TsHttpRequest *request)
-{
-  g_rc_box_release_full (request, request_clear);
-}
-
-const char *
-ts_http_request_get_method (TsHttpRequest *request)
-{
-  g_return_val_if_fail (request != NULL, NULL);
-
-  return request->method;
-}
-
-const char *
-ts_http_request_get_url (TsHttpRequest *request)
-{
-  g_return_val_if_fail (request != NULL, NULL);
-
-  return request->url;
-}
-
-void
-ts_http_request_set_url (TsHttpRequest *request,
-                         const char    *url)
-{
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (url != NULL);
-
-  g_free (request->url);
-  request->url = g_strdup (url);
-}
-
-/**
- * ts_http_request_set_header:
- * @name: a header name; case does not matter
- * @value: (nullable): its value, or %NULL to remove it
- *
- * Replaces every header called @name with one, added last.
- */
-void
-ts_http_request_set_header (TsHttpRequest *request,
-                            const char    *name,
-                            const char    *value)
-{
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (name != NULL && *name != '\0');
-  g_return_if_fail (strpbrk (name, ":\r\n") == NULL);
-  g_return_if_fail (value == NULL || strpbrk (value, "\r\n") == NULL);
-
-  headers_remove (request->headers, name);
-  if (value != NULL)
-    headers_add (request->headers, name, strlen (name), value, strlen (value));
-}
-
-void
-ts_http_request_remove_header (TsHttpRequest *request,
-                               const char    *name)
-{
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (name != NULL);
-
-  headers_remove (request->headers, name);
-}
-
-/**
- * ts_http_request_get_header:
- *
- * Returns: (nullable): the value of the header called @name, in any case
- */
-const char *
-ts_http_request_get_header (TsHttpRequest *request,
-                            const char    *name)
-{
-  g_return_val_if_fail (request != NULL, NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  return headers_lookup (request->headers, name);
-}
-
-guint
-ts_http_request_get_n_headers (TsHttpRequest *request)
-{
-  g_return_val_if_fail (request != NULL, 0);
-
-  return request->headers->len;
-}
-
-/**
- * ts_http_request_get_header_at:
- * @index: from 0 to ts_http_request_get_n_headers() - 1
- * @name: (out): the name, as it was set
- * @value: (out): the value
- *
- * Lists the headers in the order they are sent, for a signer.
- */
-void
-ts_http_request_get_header_at (TsHttpRequest  *request,
-                               guint           index,
-                               const char    **name,
-                               const char    **value)
-{
-  Header *header;
-
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (index < request->headers->len);
-
-  header = g_ptr_array_index (request->headers, index);
-  if (name != NULL)
-    *name = header->name;
-  if (value != NULL)
-    *value = header->value;
-}
-
-/**
- * ts_http_request_set_body:
- * @body: (nullable): the exact bytes to send
- * @content_type: (nullable): its type, set as the Content-Type header
- */
-void
-ts_http_request_set_body (TsHttpRequest *request,
-                          GBytes        *body,
-                          const char    *content_type)
-{
-  g_return_if_fail (request != NULL);
-
-  g_clear_pointer (&request->body, g_bytes_unref);
-  if (body != NULL)
-    request->body = g_bytes_ref (body);
-  if (content_type != NULL)
-    ts_http_request_set_header (request, "Content-Type", content_type);
-}
-
-/**
- * ts_http_request_take_json_body:
- * @json: (transfer full): a JSON text, such as cJSON_PrintUnformatted() gives after
- *   g_strdup(), freed with g_free()
- */
-void
-ts_http_request_take_json_body (TsHttpRequest *request,
-                                char          *json)
-{
-  g_autoptr(GBytes) body = NULL;
-
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (json != NULL);
-
-  body = g_bytes_new_take (json, strlen (json));
-  ts_http_request_set_body (request, body, "application/json");
-}
-
-/**
- * ts_http_request_get_body:
- *
- * Returns: (transfer none) (nullable): the body
- */
-GBytes *
-ts_http_request_get_body (TsHttpRequest *request)
-{
-  g_return_val_if_fail (request != NULL, NULL);
-
-  return request->body;
-}
-
-void
-ts_http_request_set_connect_timeout (TsHttpRequest *request,
-                                     guint          msec)
-{
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (msec > 0);
-
-  request->connect_timeout = msec;
-}
-
-/**
- * ts_http_request_set_idle_timeout:
- * @msec: how long the server may send nothing, from the start of the transfer to its end
- */
-void
-ts_http_request_set_idle_timeout (TsHttpRequest *request,
-                                  guint          msec)
-{
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (msec > 0);
-
-  request->idle_timeout = msec;
-}
-
-void
-ts_http_request_set_total_timeout (TsHttpRequest *request,
-                                   guint          msec)
-{
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (msec > 0);
-
-  request->total_timeout = msec;
-}
-
-/**
- * ts_http_request_set_max_response_size:
- * @max_size: how many body bytes a 2xx answer may have, after decompression
- */
-void
-ts_http_request_set_max_response_size (TsHttpRequest *request,
-                                       gsize          max_size)
-{
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (max_size > 0);
-
-  request->max_response_size = max_size;
-}
-
-/* Responses */
-
-struct _TsHttpResponse
-{
-  guint       status;
-  GPtrArray  *headers;
-  GByteArray *body;
-  guint64     received;
-  gboolean    truncated;
-};
-
-static TsHttpResponse *
-response_new (void)
-{
-  TsHttpResponse *response = g_rc_box_new0 (TsHttpResponse);
-
-  response->headers = headers_new ();
-  response->body = g_byte_array_new ();
-
-  return response;
-}
-
-TsHttpResponse *
-ts_http_response_ref (TsHttpResponse *response)
-{
-  g_return_val_if_fail (response != NULL, NULL);
-
-  return g_rc_box_acquire (response);
-}
-
-static void
-response_clear (gpointer data)
-{
-  TsHttpResponse *response = data;
-
-  g_ptr_array_unref (response->headers);
-  g_byte_array_unref (response->body);
-}
-
-void
-ts_http_response_unref (TsHttpResponse *response)
-{
-  g_rc_box_release_full (response, response_clear);
-}
-
-guint
-ts_http_response_get_status (TsHttpResponse *response)
-{
-  g_return_val_if_fail (response != NULL, 0);
-
-  return response->status;
-}
-
-gboolean
-ts_http_response_is_success (TsHttpResponse *response)
-{
-  g_return_val_if_fail (response != NULL, FALSE);
-
-  return response->status >= 200 && response->status < 300;
-}
-
-/**
- * ts_http_response_get_header:
- *
- * Returns: (nullable): the value of the response header called @name, in any case, the
- *   last one if it came several times
- */
-const char *
-ts_http_response_get_header (TsHttpResponse *response,
-                             const char     *name)
-{
-  g_return_val_if_fail (response != NULL, NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  return headers_lookup (response->headers, name);
-}
-
-const char *
-ts_http_response_get_content_type (TsHttpResponse *response)
-{
-  return ts_http_response_get_header (response, "Content-Type");
-}
-
-/**
- * ts_http_response_has_content_type:
- * @mime_type: such as "application/json"
- *
- * Returns: whether the Content-Type is @mime_type, whatever its parameters
- */
-gboolean
-ts_http_response_has_content_type (TsHttpResponse *response,
-                                   const char     *mime_type)
-{
-  const char *type = ts_http_response_get_content_type (response);
-  gsize length;
-
-  g_return_val_if_fail (mime_type != NULL, FALSE);
-
-  if (type == NULL)
-    return FALSE;
-
-  length = strlen (mime_type);
-  return g_ascii_strncasecmp (type, mime_type, length) == 0 &&
-         (type[length] == '\0' || type[length] == ';' || type[length] == ' ');
-}
-
-/**
- * ts_http_response_get_body:
- *
- * The body of a response that was not streamed: the whole of a 2xx answer sent without a
- * data function, or the first %TS_HTTP_MAX_ERROR_BODY bytes of any other answer.
- *
- * Returns: (transfer full): the body
- */
-GBytes *
-ts_http_response_get_body (TsHttpResponse *response)
-{
-  g_return_val_if_fail (response != NULL, NULL);
-
-  return g_bytes_new (response->body->data, response->body->len);
-}
-
-/**
- * ts_http_response_get_truncated:
- *
- * Returns: whether a non-2xx body was cut at %TS_HTTP_MAX_ERROR_BODY
- */
-gboolean
-ts_http_response_get_truncated (TsHttpResponse *response)
-{
-  g_return_val_if_fail (response != NULL, FALSE);
-
-  return response->truncated;
-}
-
-/**
- * ts_http_response_get_received:
- *
- * Returns: how many body bytes arrived, streamed or not
- */
-guint64
-ts_http_response_get_received (TsHttpResponse *response)
-{
-  g_return_val_if_fail (response != NULL, 0);
-
-  return response->received;
-}
 
 /* The client */
 
@@ -532,35 +40,6 @@ typedef struct
   TsHttpClient *client;
 } MultiSource;
 
-typedef struct
-{
-  gatomicrefcount  ref_count;
-  TsHttpClient    *client;
-  GTask           *task;
-  TsHttpRequest   *request;
-  TsHttpResponse  *response;
-  CURL            *easy;
-  struct curl_slist *header_list;
-  char             error_buffer[CURL_ERROR_SIZE];
-
-  TsHttpDataFunc   data_func;
-  gpointer         data_user_data;
-  GDestroyNotify   data_destroy;
-
-  GByteArray      *pending;
-  GError          *error;
-  GSource         *cancel_source;
-  GSource         *idle_source;
-  gint64           last_activity;
-
-  CURLcode         result;
-  guint            status_known : 1;
-  guint            streaming : 1;
-  guint            error_body_full : 1;
-  guint            done : 1;
-  guint            finished : 1;
-} Transfer;
-
 struct _TsHttpClient
 {
   GObject       parent_instance;
@@ -575,32 +54,6 @@ struct _TsHttpClient
 G_DEFINE_FINAL_TYPE (TsHttpClient, ts_http_client, G_TYPE_OBJECT)
 
 static void process_transfers (TsHttpClient *self);
-
-static Transfer *
-transfer_ref (Transfer *transfer)
-{
-  g_atomic_ref_count_inc (&transfer->ref_count);
-  return transfer;
-}
-
-static void
-transfer_unref (Transfer *transfer)
-{
-  if (!g_atomic_ref_count_dec (&transfer->ref_count))
-    return;
-
-  g_assert (transfer->easy == NULL);
-  g_assert (transfer->task == NULL);
-
-  if (transfer->data_destroy != NULL)
-    transfer->data_destroy (transfer->data_user_data);
-  g_clear_pointer (&transfer->pending, g_byte_array_unref);
-  g_clear_error (&transfer->error);
-  g_clear_pointer (&transfer->request, ts_http_request_unref);
-  g_clear_pointer (&transfer->response, ts_http_response_unref);
-  g_clear_object (&transfer->client);
-  g_free (transfer);
-}
 
 /* A GSource that only wakes at its ready time; its callback re-arms it. */
 static gboolean
@@ -630,17 +83,11 @@ ready_time_source_new (gint64       ready_time,
   return source;
 }
 
-static char *
-describe_url_for_error (TsHttpRequest *request)
-{
-  return ts_http_describe_address (request->url);
-}
-
 /* Ends a transfer: takes it out of curl and answers its task. Never called from inside a
  * curl callback. */
 static void
-transfer_finish (Transfer *transfer,
-                 GError   *error)
+transfer_finish (HttpTransfer *transfer,
+                 GError       *error)
 {
   TsHttpClient *self = transfer->client;
   g_autoptr(GTask) task = NULL;
@@ -671,7 +118,7 @@ transfer_finish (Transfer *transfer,
   task = g_steal_pointer (&transfer->task);
 
   /* Drop the client's reference last: the client outlives this function. */
-  transfer_ref (transfer);
+  _ts_http_transfer_ref (transfer);
   g_ptr_array_remove (self->transfers, transfer);
 
   if (error != NULL)
@@ -680,62 +127,11 @@ transfer_finish (Transfer *transfer,
     g_task_return_pointer (task, ts_http_response_ref (transfer->response),
                            (GDestroyNotify) ts_http_response_unref);
 
-  transfer_unref (transfer);
-}
-
-static GError *
-error_from_curl (Transfer *transfer)
-{
-  g_autofree char *address = describe_url_for_error (transfer->request);
-  const char *detail = transfer->error_buffer[0] != '\0' ?
-                       transfer->error_buffer : curl_easy_strerror (transfer->result);
-  curl_off_t connect_time = 0;
-
-  switch (transfer->result)
-    {
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      return g_error_new (TS_HTTP_ERROR, TS_HTTP_ERROR_CONNECT,
-                          "could not connect to %s (%s)", address, detail);
-
-    case CURLE_OPERATION_TIMEDOUT:
-      curl_easy_getinfo (transfer->easy, CURLINFO_CONNECT_TIME_T, &connect_time);
-      if (connect_time == 0 && !transfer->status_known)
-        return g_error_new (TS_HTTP_ERROR, TS_HTTP_ERROR_CONNECT,
-                            "could not connect to %s within %u ms", address,
-                            transfer->request->connect_timeout);
-      return g_error_new (TS_HTTP_ERROR, TS_HTTP_ERROR_TIMEOUT,
-                          "%s did not finish its answer within %.1f s", address,
-                          transfer->request->total_timeout / 1000.0);
-
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-      return g_error_new (TS_HTTP_ERROR, TS_HTTP_ERROR_TLS,
-                          "no secure connection to %s (%s)", address, detail);
-
-    case CURLE_PARTIAL_FILE:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_GOT_NOTHING:
-      return g_error_new (TS_HTTP_ERROR, TS_HTTP_ERROR_RESET,
-                          "%s closed the connection before the answer was complete (%s)",
-                          address, detail);
-
-    default:
-      return g_error_new (TS_HTTP_ERROR, TS_HTTP_ERROR_FAILED,
-                          "request to %s failed (%s)", address, detail);
-    }
+  _ts_http_transfer_unref (transfer);
 }
 
 static void
-transfer_complete (Transfer *transfer)
+transfer_complete (HttpTransfer *transfer)
 {
   GCancellable *cancellable = g_task_get_cancellable (transfer->task);
 
@@ -766,12 +162,12 @@ transfer_complete (Transfer *transfer)
       return;
     }
 
-  transfer_finish (transfer, error_from_curl (transfer));
+  transfer_finish (transfer, _ts_http_transfer_error (transfer));
 }
 
 /* Hands the bytes gathered during the last round to the data function. */
 static void
-transfer_deliver (Transfer *transfer)
+transfer_deliver (HttpTransfer *transfer)
 {
   GCancellable *cancellable;
   g_autoptr(GByteArray) pending = NULL;
@@ -809,7 +205,7 @@ process_transfers (TsHttpClient *self)
 
   while ((message = curl_multi_info_read (self->multi, &n_left)) != NULL)
     {
-      Transfer *transfer = NULL;
+      HttpTransfer *transfer = NULL;
 
       if (message->msg != CURLMSG_DONE)
         continue;
@@ -820,9 +216,9 @@ process_transfers (TsHttpClient *self)
       transfer->result = message->data.result;
     }
 
-  snapshot = g_ptr_array_new_with_free_func ((GDestroyNotify) transfer_unref);
+  snapshot = g_ptr_array_new_with_free_func ((GDestroyNotify) _ts_http_transfer_unref);
   for (guint i = 0; i < self->transfers->len; i++)
-    g_ptr_array_add (snapshot, transfer_ref (g_ptr_array_index (self->transfers, i)));
+    g_ptr_array_add (snapshot, _ts_http_transfer_ref (g_ptr_array_index (self->transfers, i)));
 
   /* Data first, so a function sees the whole body before its callback runs. */
   for (guint i = 0; i < snapshot->len; i++)
@@ -830,7 +226,7 @@ process_transfers (TsHttpClient *self)
 
   for (guint i = 0; i < snapshot->len; i++)
     {
-      Transfer *transfer = g_ptr_array_index (snapshot, i);
+      HttpTransfer *transfer = g_ptr_array_index (snapshot, i);
 
       if (transfer->done && !transfer->finished)
         transfer_complete (transfer);
@@ -986,7 +382,7 @@ ts_http_client_init (TsHttpClient *self)
 {
   self->context = g_main_context_ref_thread_default ();
   self->watches = g_ptr_array_new_with_free_func (g_free);
-  self->transfers = g_ptr_array_new_with_free_func ((GDestroyNotify) transfer_unref);
+  self->transfers = g_ptr_array_new_with_free_func ((GDestroyNotify) _ts_http_transfer_unref);
 
   self->source = g_source_new (&multi_source_funcs, sizeof (MultiSource));
   ((MultiSource *) self->source)->client = self;
@@ -1052,117 +448,11 @@ ts_http_client_ensure (TsHttpClient **client)
   return *client;
 }
 
-static void
-transfer_touch (Transfer *transfer)
-{
-  transfer->last_activity = g_get_monotonic_time ();
-}
-
-static void
-transfer_set_status (Transfer *transfer)
-{
-  long status = 0;
-
-  if (transfer->status_known)
-    return;
-
-  curl_easy_getinfo (transfer->easy, CURLINFO_RESPONSE_CODE, &status);
-  transfer->response->status = (guint) status;
-  transfer->status_known = TRUE;
-  transfer->streaming = transfer->data_func != NULL && ts_http_response_is_success (transfer->response);
-}
-
-static size_t
-write_cb (char   *data,
-          size_t  size,
-          size_t  n_items,
-          void   *user_data)
-{
-  Transfer *transfer = user_data;
-  TsHttpResponse *response = transfer->response;
-  size_t length = size * n_items;
-
-  transfer_touch (transfer);
-  transfer_set_status (transfer);
-  response->received += length;
-
-  if (!ts_http_response_is_success (response))
-    {
-      /* Only the server's message is wanted: keep the start, then stop reading. */
-      gsize room = TS_HTTP_MAX_ERROR_BODY - response->body->len;
-
-      if (length > room)
-        {
-          g_byte_array_append (response->body, (const guint8 *) data, room);
-          response->truncated = TRUE;
-          transfer->error_body_full = TRUE;
-          return 0;
-        }
-      g_byte_array_append (response->body, (const guint8 *) data, length);
-      return length;
-    }
-
-  if (response->received > transfer->request->max_response_size)
-    {
-      g_autofree char *address = describe_url_for_error (transfer->request);
-
-      if (transfer->error == NULL)
-        transfer->error = g_error_new (TS_HTTP_ERROR, TS_HTTP_ERROR_TOO_LARGE,
-                                       "the answer from %s is larger than %" G_GSIZE_FORMAT " MiB",
-                                       address,
-                                       transfer->request->max_response_size / (1024 * 1024));
-      return 0;
-    }
-
-  g_byte_array_append (transfer->streaming ? transfer->pending : response->body,
-                       (const guint8 *) data, length);
-
-  return length;
-}
-
-static size_t
-header_cb (char   *data,
-           size_t  size,
-           size_t  n_items,
-           void   *user_data)
-{
-  Transfer *transfer = user_data;
-  size_t length = size * n_items;
-  const char *colon;
-  const char *value;
-  const char *end = data + length;
-
-  transfer_touch (transfer);
-
-  if (length >= 5 && memcmp (data, "HTTP/", 5) == 0)
-    {
-      /* A new status line: an interim answer or the final one; keep only the last. */
-      g_ptr_array_set_size (transfer->response->headers, 0);
-      return length;
-    }
-
-  while (end > data && (end[-1] == '\n' || end[-1] == '\r'))
-    end--;
-  colon = memchr (data, ':', end - data);
-  if (colon == NULL || colon == data)
-    return length;
-
-  value = colon + 1;
-  while (value < end && (*value == ' ' || *value == '\t'))
-    value++;
-  while (end > value && (end[-1] == ' ' || end[-1] == '\t'))
-    end--;
-
-  headers_add (transfer->response->headers, data, colon - data, value, end - value);
-
-  return length;
-}
-
 static gboolean
 transfer_cancelled_cb (GCancellable *cancellable,
                        gpointer      user_data)
 {
-  Transfer *transfer = user_data;
+  HttpTransfer *transfer = user_data;
 
   if (!transfer->finished)
     transfer_finish (transfer, g_error_new_literal (TS_HTTP_ERROR, TS_HTTP_ERROR_CANCELLED,
@@ -1174,7 +464,7 @@ transfer_cancelled_cb (GCancellable *cancellable,
 static gboolean
 transfer_idle_cb (gpointer user_data)
 {
-  Transfer *transfer = user_data;
+  HttpTransfer *transfer = user_data;
   gint64 deadline = transfer->last_activity + (gint64) transfer->request->idle_timeout * 1000;
   g_autofree char *address = NULL;
 
@@ -1184,85 +474,13 @@ transfer_idle_cb (gpointer user_data)
       return G_SOURCE_CONTINUE;
     }
 
-  address = describe_url_for_error (transfer->request);
+  address = ts_http_describe_address (transfer->request->url);
   transfer_finish (transfer,
                    g_error_new (TS_HTTP_ERROR, TS_HTTP_ERROR_TIMEOUT,
                                 "%s sent nothing for %.1f s", address,
                                 transfer->request->idle_timeout / 1000.0));
 
   return G_SOURCE_REMOVE;
-}
-
-static struct curl_slist *
-build_header_list (TsHttpRequest *request)
-{
-  struct curl_slist *list = NULL;
-
-  for (guint i = 0; i < request->headers->len; i++)
-    {
-      Header *header = g_ptr_array_index (request->headers, i);
-      g_autofree char *line = NULL;
-
-      /* "Name;" is curl's way to send a header with an empty value. */
-      if (*header->value == '\0')
-        line = g_strdup_printf ("%s;", header->name);
-      else
-        line = g_strdup_printf ("%s: %s", header->name, header->value);
-      list = curl_slist_append (list, line);
-    }
-
-  /* No "Expect: 100-continue" pause before a large body. */
-  if (headers_lookup (request->headers, "Expect") == NULL)
-    list = curl_slist_append (list, "Expect:");
-
-  return list;
-}
-
-static void
-transfer_setup (Transfer *transfer)
-{
-  TsHttpRequest *request = transfer->request;
-  CURL *easy = transfer->easy;
-
-  curl_easy_setopt (easy, CURLOPT_PRIVATE, transfer);
-  curl_easy_setopt (easy, CURLOPT_URL, request->url);
-  curl_easy_setopt (easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt (easy, CURLOPT_HTTP_VERSION, (long) CURL_HTTP_VERSION_1_1);
-  curl_easy_setopt (easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (easy, CURLOPT_ERRORBUFFER, transfer->error_buffer);
-  curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, write_cb);
-  curl_easy_setopt (easy, CURLOPT_WRITEDATA, transfer);
-  curl_easy_setopt (easy, CURLOPT_HEADERFUNCTION, header_cb);
-  curl_easy_setopt (easy, CURLOPT_HEADERDATA, transfer);
-  curl_easy_setopt (easy, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT_MS, (long) request->connect_timeout);
-  curl_easy_setopt (easy, CURLOPT_TIMEOUT_MS, (long) request->total_timeout);
-  curl_easy_setopt (easy, CURLOPT_TCP_KEEPALIVE, 1L);
-  /* Never weakened: these are libcurl's defaults, stated so no one turns them off. */
-  curl_easy_setopt (easy, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt (easy, CURLOPT_SSL_VERIFYHOST, 2L);
-
-  if (g_str_equal (request->method, "GET"))
-    {
-      curl_easy_setopt (easy, CURLOPT_HTTPGET, 1L);
-    }
-  else if (g_str_equal (request->method, "HEAD"))
-    {
-      curl_easy_setopt (easy, CURLOPT_NOBODY, 1L);
-    }
-  else
-    {
-      gsize size = 0;
-      gconstpointer data = request->body != NULL ? g_bytes_get_data (request->body, &size) : "";
-
-      curl_easy_setopt (easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) size);
-      curl_easy_setopt (easy, CURLOPT_POSTFIELDS, data != NULL ? data : "");
-      if (!g_str_equal (request->method, "POST"))
-        curl_easy_setopt (easy, CURLOPT_CUSTOMREQUEST, request->method);
-    }
-
-  transfer->header_list = build_header_list (request);
-  curl_easy_setopt (easy, CURLOPT_HTTPHEADER, transfer->header_list);
 }
 
 /**
@@ -1287,26 +505,19 @@ ts_http_client_send_async (TsHttpClient        *self,
                            gpointer             user_data)
 {
   g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
-  Transfer *transfer;
+  HttpTransfer *transfer;
+  GTask *task;
 
   g_return_if_fail (TS_IS_HTTP_CLIENT (self));
   g_return_if_fail (request != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (context == self->context);
 
-  transfer = g_new0 (Transfer, 1);
-  g_atomic_ref_count_init (&transfer->ref_count);
-  transfer->client = g_object_ref (self);
-  transfer->request = ts_http_request_ref (request);
-  transfer->response = response_new ();
-  transfer->pending = g_byte_array_new ();
-  transfer->data_func = data_func;
-  transfer->data_user_data = data_user_data;
-  transfer->data_destroy = data_destroy;
-  transfer->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (transfer->task, ts_http_client_send_async);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ts_http_client_send_async);
   /* Errors are ours to give, in our domain, also for a cancellation. */
-  g_task_set_check_cancellable (transfer->task, FALSE);
+  g_task_set_check_cancellable (task, FALSE);
+  transfer = _ts_http_transfer_new (self, request, data_func, data_user_data, data_destroy, task);
 
   g_ptr_array_add (self->transfers, transfer);
 
@@ -1318,7 +529,7 @@ ts_http_client_send_async (TsHttpClient        *self,
     }
 
   transfer->easy = curl_easy_init ();
-  transfer_setup (transfer);
+  _ts_http_transfer_setup (transfer);
 
   if (cancellable != NULL)
     {
@@ -1329,7 +540,7 @@ ts_http_client_send_async (TsHttpClient        *self,
       g_source_attach (transfer->cancel_source, self->context);
     }
 
-  transfer_touch (transfer);
+  _ts_http_transfer_touch (transfer);
   transfer->idle_source = ready_time_source_new (transfer->last_activity +
                                                  (gint64) request->idle_timeout * 1000,
                                                  transfer_idle_cb, transfer);
