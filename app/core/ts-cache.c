@@ -5,23 +5,27 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#include <utime.h>
 
 #include "ts-cache.h"
+#include "ts-cache-private.h"
 
 /* An output cache: values (GVariants) by key (a hex digest of a fully expanded request).
  * The memory keeps the most recently used values up to a byte cap. An optional store in
  * a directory keeps them across runs, also capped and evicted least recently used first:
  * each value is one file named by its key, written to a temporary file and renamed, so
  * a reader never sees half a value. A file's modification time is its last use. Files
- * that do not read back as a value of ours are removed, never trusted. */
+ * that do not read back as a value of ours are removed, never trusted.
+ *
+ * The caller's thread keeps the bookkeeping of the store (which keys it holds, their
+ * sizes and last uses) and decides what to write and what to evict at once; the files
+ * themselves are written, deleted and touched by one writer thread per cache, in the
+ * order the operations were queued, so a large image never stalls a main loop. Until a
+ * write is done its value is answered from the queue. A write that fails is reported back
+ * and taken out of the bookkeeping at the next call. Finalizing the cache waits for the
+ * queue to empty, so nothing is written after it. */
 
-#define DISK_MAGIC "tessera-cache 1\n"
-#define DISK_MAGIC_LENGTH (sizeof DISK_MAGIC - 1)
 #define KEY_MIN_LENGTH 16
 #define KEY_MAX_LENGTH 128
 
@@ -38,6 +42,7 @@ typedef struct
   guint64 size;
   gint64  used;     /* seconds since the epoch */
   guint64 order;    /* breaks ties between uses in the same second */
+  guint64 serial;   /* of the last write queued for it; 0 for a file found on disk */
 } DiskEntry;
 
 struct _TsCache
@@ -54,6 +59,8 @@ struct _TsCache
   guint64     disk_bytes;
   guint64     max_disk_bytes;
   guint64     next_order;
+  guint64     next_serial;
+  CacheWriter writer;
 };
 
 G_DEFINE_FINAL_TYPE (TsCache, ts_cache, G_TYPE_OBJECT)
@@ -72,6 +79,9 @@ static void
 ts_cache_finalize (GObject *object)
 {
   TsCache *self = (TsCache *) object;
+
+  /* Every queued operation is done before the directory and the cache go. */
+  _ts_cache_writer_clear (&self->writer);
 
   g_queue_init (&self->lru);
   g_clear_pointer (&self->memory, g_hash_table_unref);
@@ -109,6 +119,7 @@ ts_cache_new (const char *directory,
   TsCache *self = g_object_new (TS_TYPE_CACHE, NULL);
 
   self->directory = g_strdup (directory);
+  _ts_cache_writer_init (&self->writer, self->directory);
   self->max_disk_bytes = max_disk_bytes;
 
   return self;
@@ -219,23 +230,73 @@ ts_cache_set_max_memory_bytes (TsCache *self,
   memory_trim (self);
 }
 
-/* Disk */
-
-static char *
-disk_path (TsCache    *self,
-           const char *key)
+/**
+ * ts_cache_flush:
+ *
+ * Waits until every file operation queued so far, writes and evictions, is done. A
+ * program need not call it before it drops the cache: finalizing waits as well.
+ */
+void
+ts_cache_flush (TsCache *self)
 {
-  return g_build_filename (self->directory, key, NULL);
+  g_return_if_fail (TS_IS_CACHE (self));
+
+  _ts_cache_writer_flush (&self->writer);
 }
 
+/**
+ * _ts_cache_hold_writes:
+ * @hold: whether to keep the writer thread from taking the next operation
+ *
+ * For tests: holds back the file operations, to see what the caller's thread does
+ * before any of them runs.
+ */
+void
+_ts_cache_hold_writes (TsCache  *self,
+                       gboolean  hold)
+{
+  g_return_if_fail (TS_IS_CACHE (self));
+
+  _ts_cache_writer_hold (&self->writer, hold);
+}
+
+/* Disk bookkeeping, on the caller's thread */
+
 static void
-disk_scan (TsCache *self)
+disk_remove_entry (TsCache    *self,
+                   const char *key)
+{
+  DiskEntry *entry = g_hash_table_lookup (self->disk, key);
+
+  if (entry != NULL)
+    {
+      self->disk_bytes -= entry->size;
+      g_hash_table_remove (self->disk, key);
+    }
+}
+
+/* Reads the directory at the first use, then takes out what the writer failed to write. */
+static void
+disk_prepare (TsCache *self)
 {
   g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) failed = NULL;
   const char *name;
 
   if (self->disk != NULL)
-    return;
+    {
+      failed = _ts_cache_writer_take_failed (&self->writer);
+      for (guint i = 0; failed != NULL && i < failed->len; i++)
+        {
+          CacheOp *op = g_ptr_array_index (failed, i);
+          DiskEntry *entry = g_hash_table_lookup (self->disk, op->key);
+
+          /* Unless a later write of the same key is queued. */
+          if (entry != NULL && entry->serial == op->serial)
+            disk_remove_entry (self, op->key);
+        }
+      return;
+    }
 
   self->disk = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   dir = g_dir_open (self->directory, 0, NULL);
@@ -251,7 +312,7 @@ disk_scan (TsCache *self)
       if (!ts_cache_key_is_valid (name))
         continue;
 
-      path = disk_path (self, name);
+      path = g_build_filename (self->directory, name, NULL);
       if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
         continue;
 
@@ -271,7 +332,7 @@ ts_cache_get_disk_bytes (TsCache *self)
   if (self->directory == NULL)
     return 0;
 
-  disk_scan (self);
+  disk_prepare (self);
   return self->disk_bytes;
 }
 
@@ -279,15 +340,9 @@ static void
 disk_forget (TsCache    *self,
              const char *key)
 {
-  DiskEntry *entry = g_hash_table_lookup (self->disk, key);
-  g_autofree char *path = disk_path (self, key);
-
-  g_unlink (path);
-  if (entry != NULL)
-    {
-      self->disk_bytes -= entry->size;
-      g_hash_table_remove (self->disk, key);
-    }
+  /* First: @key may be the bookkeeping's own copy, freed with the entry. */
+  _ts_cache_writer_push (&self->writer, _ts_cache_op_new (CACHE_OP_DELETE, key));
+  disk_remove_entry (self, key);
 }
 
 static gboolean
@@ -329,15 +384,20 @@ disk_trim (TsCache    *self,
 }
 
 static void
+disk_mark_used (TsCache   *self,
+                DiskEntry *entry)
+{
+  entry->used = g_get_real_time () / G_USEC_PER_SEC;
+  entry->order = ++self->next_order;
+}
+
+static void
 disk_touch (TsCache    *self,
             const char *key,
             DiskEntry  *entry)
 {
-  g_autofree char *path = disk_path (self, key);
-
-  entry->used = g_get_real_time () / G_USEC_PER_SEC;
-  entry->order = ++self->next_order;
-  utime (path, NULL);
+  disk_mark_used (self, entry);
+  _ts_cache_writer_push (&self->writer, _ts_cache_op_new (CACHE_OP_TOUCH, key));
 }
 
 static GVariant *
@@ -348,24 +408,33 @@ disk_lookup (TsCache    *self,
   g_autofree char *contents = NULL;
   g_autoptr(GBytes) data = NULL;
   g_autoptr(GVariant) wrapped = NULL;
+  GVariant *value;
   DiskEntry *entry;
   gsize length;
 
-  disk_scan (self);
+  disk_prepare (self);
   entry = g_hash_table_lookup (self->disk, key);
   if (entry == NULL)
     return NULL;
 
-  path = disk_path (self, key);
+  /* Not written yet. */
+  value = _ts_cache_writer_lookup (&self->writer, key);
+  if (value != NULL)
+    {
+      disk_touch (self, key, entry);
+      return value;
+    }
+
+  path = g_build_filename (self->directory, key, NULL);
   if (!g_file_get_contents (path, &contents, &length, NULL) ||
-      length < DISK_MAGIC_LENGTH ||
-      memcmp (contents, DISK_MAGIC, DISK_MAGIC_LENGTH) != 0)
+      length < TS_CACHE_MAGIC_LENGTH ||
+      memcmp (contents, TS_CACHE_MAGIC, TS_CACHE_MAGIC_LENGTH) != 0)
     {
       disk_forget (self, key);
       return NULL;
     }
 
-  data = g_bytes_new (contents + DISK_MAGIC_LENGTH, length - DISK_MAGIC_LENGTH);
+  data = g_bytes_new (contents + TS_CACHE_MAGIC_LENGTH, length - TS_CACHE_MAGIC_LENGTH);
   wrapped = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARIANT, data, FALSE));
   if (!g_variant_is_normal_form (wrapped))
     {
@@ -382,35 +451,21 @@ disk_store (TsCache    *self,
             const char *key,
             GVariant   *value)
 {
-  g_autoptr(GVariant) wrapped = g_variant_ref_sink (g_variant_new_variant (value));
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize size = g_variant_get_size (wrapped);
-  g_autofree char *contents = NULL;
+  CacheOp *op;
   DiskEntry *entry;
+  guint64 size;
 
-  disk_scan (self);
+  disk_prepare (self);
 
-  if (DISK_MAGIC_LENGTH + size > self->max_disk_bytes)
-    return;
+  op = _ts_cache_op_new (CACHE_OP_WRITE, key);
+  op->wrapped = g_variant_ref_sink (g_variant_new_variant (value));
+  op->serial = ++self->next_serial;
 
-  if (g_mkdir_with_parents (self->directory, 0700) != 0)
+  /* Only the size is worked out here; the writer serializes the value. */
+  size = TS_CACHE_MAGIC_LENGTH + g_variant_get_size (op->wrapped);
+  if (size > self->max_disk_bytes)
     {
-      g_message ("Cannot create the cache directory %s: %s", self->directory,
-                 g_strerror (errno));
-      return;
-    }
-
-  contents = g_malloc (DISK_MAGIC_LENGTH + size);
-  memcpy (contents, DISK_MAGIC, DISK_MAGIC_LENGTH);
-  g_variant_store (wrapped, contents + DISK_MAGIC_LENGTH);
-
-  /* A cache needs no durability, only that a reader never sees a torn file. */
-  path = disk_path (self, key);
-  if (!g_file_set_contents_full (path, contents, DISK_MAGIC_LENGTH + size,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-    {
-      g_message ("Cannot write to the cache: %s", error->message);
+      _ts_cache_op_free (op);
       return;
     }
 
@@ -423,9 +478,13 @@ disk_store (TsCache    *self,
       g_hash_table_insert (self->disk, g_strdup (key), entry);
     }
 
-  entry->size = DISK_MAGIC_LENGTH + size;
+  entry->size = size;
+  entry->serial = op->serial;
   self->disk_bytes += entry->size;
-  disk_touch (self, key, entry);
+  /* The write gives the file its time of use. */
+  disk_mark_used (self, entry);
+
+  _ts_cache_writer_push (&self->writer, op);
   disk_trim (self, key);
 }
 
@@ -454,7 +513,7 @@ ts_cache_lookup (TsCache    *self,
         {
           DiskEntry *disk_entry;
 
-          disk_scan (self);
+          disk_prepare (self);
           disk_entry = g_hash_table_lookup (self->disk, key);
           if (disk_entry != NULL)
             disk_touch (self, key, disk_entry);
@@ -477,7 +536,9 @@ ts_cache_lookup (TsCache    *self,
  * @key: a key, see ts_cache_key_is_valid()
  * @value: the value; a floating reference is taken
  *
- * Stores @value in memory and, for a cache with a directory, on disk.
+ * Stores @value in memory and, for a cache with a directory, on disk. The file is
+ * written by the cache's writer thread after this returns; until then a lookup finds
+ * the value all the same (see ts_cache_flush()).
  */
 void
 ts_cache_store (TsCache    *self,

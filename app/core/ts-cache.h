@@ -28,6 +28,7 @@ void      ts_cache_store                 (TsCache    *self,
                                           GVariant   *value);
 void      ts_cache_set_max_memory_bytes  (TsCache    *self,
                                           guint64     max_bytes);
+void      ts_cache_flush                 (TsCache    *self);
 guint64   ts_cache_get_memory_bytes      (TsCache    *self);
 guint64   ts_cache_get_disk_bytes        (TsCache    *self);
 const char *ts_cache_get_directory       (TsCache    *self);
