@@ -573,6 +573,42 @@ ts_fake_provider_get_last_text (TsFakeProvider *self)
 /* Test support */
 
 /**
+ * ts_fake_set_prompt:
+ * @prompt: the prompt, where `{Title}` mentions the widget of that title
+ *
+ * Sets the prompt of @block (the context of a chat), as a person edits it.
+ */
+void
+ts_fake_set_prompt (TsPlayground *playground,
+                    TsBlock      *block,
+                    const char   *prompt)
+{
+  g_autoptr(GString) tmpl = g_string_new (NULL);
+  TsField field = ts_block_get_kind (block) == TS_BLOCK_KIND_CHAT ? TS_FIELD_CONTEXT : TS_FIELD_PROMPT;
+
+  for (const char *p = prompt; *p != '\0'; p++)
+    {
+      const char *end;
+
+      if (*p == '{' && (end = strchr (p, '}')) != NULL)
+        {
+          g_autofree char *name = g_strndup (p + 1, end - p - 1);
+          TsBlock *other = ts_playground_find_block_by_title (playground, name);
+          g_autofree char *mention = NULL;
+
+          g_assert (other != NULL);
+          mention = ts_template_mention (ts_block_get_id (other));
+          g_string_append (tmpl, mention);
+          p = end;
+        }
+      else
+        g_string_append_c (tmpl, *p);
+    }
+
+  ts_block_set_string (block, field, tmpl->str);
+}
+
+/**
  * ts_fake_add_block:
  * @prompt: (nullable): the prompt, where `{Title}` mentions the widget of that title
  *
@@ -596,31 +632,7 @@ ts_fake_add_block (TsPlayground *playground,
     ts_block_set_string (block, TS_FIELD_MODEL, "p");
 
   if (prompt != NULL)
-    {
-      g_autoptr(GString) tmpl = g_string_new (NULL);
-      TsField field = kind == TS_BLOCK_KIND_CHAT ? TS_FIELD_CONTEXT : TS_FIELD_PROMPT;
-
-      for (const char *p = prompt; *p != '\0'; p++)
-        {
-          const char *end;
-
-          if (*p == '{' && (end = strchr (p, '}')) != NULL)
-            {
-              g_autofree char *name = g_strndup (p + 1, end - p - 1);
-              TsBlock *other = ts_playground_find_block_by_title (playground, name);
-              g_autofree char *mention = NULL;
-
-              g_assert (other != NULL);
-              mention = ts_template_mention (ts_block_get_id (other));
-              g_string_append (tmpl, mention);
-              p = end;
-            }
-          else
-            g_string_append_c (tmpl, *p);
-        }
-
-      ts_block_set_string (block, field, tmpl->str);
-    }
+    ts_fake_set_prompt (playground, block, prompt);
 
   return block;
 }

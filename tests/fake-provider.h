@@ -91,6 +91,9 @@ TsBlock        *ts_fake_add_block                 (TsPlayground        *playgrou
                                                    TsBlockKind          kind,
                                                    const char          *title,
                                                    const char          *prompt);
+void            ts_fake_set_prompt                (TsPlayground        *playground,
+                                                   TsBlock             *block,
+                                                   const char          *prompt);
 gboolean        ts_fake_wait_finished             (TsRunner            *runner,
                                                    guint                timeout_ms);
 gboolean        ts_fake_wait_idle                 (TsFakeProvider      *self,

@@ -14,7 +14,8 @@
 #include "ts-template.h"
 
 /* The runner against the scripted fake provider: order, parallelism, staleness, the
- * cache, errors and their isolation, images for vision models. */
+ * cache, errors and their isolation, images for vision models, and queued widgets whose
+ * mentions are edited while a run goes on. */
 
 #define WAIT_MS 10000
 
@@ -453,6 +454,161 @@ test_cycle (Fixture       *f,
   g_assert_cmpint (ts_runner_get_state (f->runner, a), ==, TS_RUN_STATE_IDLE);
 }
 
+/* Starts a run of every widget and returns at once, with the widgets queued or running. */
+static void
+start_all (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ts_runner_run (f->runner, NULL, TS_RUN_SCOPE_ALL, TS_RUN_FLAGS_NONE, &error));
+  g_assert_no_error (error);
+}
+
+/* A queued widget that loses its mention of a running one no longer waits for it. */
+static void
+test_queued_loses_mention (Fixture       *f,
+                           gconstpointer  data)
+{
+  TsBlock *slow = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Slow", "slow work");
+  TsBlock *follow = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Follow", "after {Slow}");
+  TsFakeCall *slow_call, *follow_call;
+
+  /* Long enough that Follow, taken at the next idle, starts well before Slow ends. */
+  ts_fake_provider_script_prompt (f->text, "slow work")->delay_ms = 1000;
+  start_all (f);
+  g_assert_cmpint (ts_runner_get_state (f->runner, follow), ==, TS_RUN_STATE_QUEUED);
+
+  ts_fake_set_prompt (f->playground, follow, "on its own");
+  g_assert_cmpint (ts_runner_get_state (f->runner, follow), ==, TS_RUN_STATE_QUEUED);
+  g_assert_true (ts_fake_wait_finished (f->runner, WAIT_MS));
+
+  slow_call = call_for (f->text, "slow work");
+  follow_call = call_for (f->text, "on its own");
+  g_assert_nonnull (follow_call);
+  g_assert_cmpint (follow_call->start_us, <, slow_call->end_us);
+  g_assert_cmpstr (text_of (follow), ==, "[m] on its own");
+  g_assert_cmpint (ts_runner_get_state (f->runner, follow), ==, TS_RUN_STATE_DONE);
+  g_assert_cmpint (ts_runner_get_state (f->runner, slow), ==, TS_RUN_STATE_DONE);
+}
+
+/* A queued widget that gains a mention of a running one waits for it too, and reads
+ * its output. */
+static void
+test_queued_gains_mention (Fixture       *f,
+                           gconstpointer  data)
+{
+  TsBlock *quick = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Quick", "quick work");
+  TsBlock *slow = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Slow", "slow work");
+  TsBlock *late = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Late", "late {Quick}");
+  TsFakeCall *slow_call, *late_call;
+
+  ts_fake_provider_script_prompt (f->text, "quick work")->delay_ms = 10;
+  ts_fake_provider_script_prompt (f->text, "slow work")->delay_ms = 300;
+  start_all (f);
+  g_assert_cmpint (ts_runner_get_state (f->runner, late), ==, TS_RUN_STATE_QUEUED);
+
+  ts_fake_set_prompt (f->playground, late, "late {Quick} {Slow}");
+  g_assert_cmpint (ts_runner_get_state (f->runner, late), ==, TS_RUN_STATE_QUEUED);
+  g_assert_true (ts_fake_wait_finished (f->runner, WAIT_MS));
+
+  slow_call = call_for (f->text, "slow work");
+  late_call = call_for (f->text, "late");
+  g_assert_cmpint (late_call->start_us, >=, slow_call->end_us);
+  g_assert_cmpstr (text_of (late), ==, "[m] late [m] quick work [m] slow work");
+  g_assert_cmpuint (ts_fake_provider_get_n_calls (f->text), ==, 3);
+  g_assert_cmpint (ts_runner_get_state (f->runner, late), ==, TS_RUN_STATE_DONE);
+  g_assert_cmpint (ts_runner_get_state (f->runner, slow), ==, TS_RUN_STATE_DONE);
+  g_assert_cmpint (ts_runner_get_state (f->runner, quick), ==, TS_RUN_STATE_DONE);
+}
+
+/* A queued widget that gains a mention of a widget that has never run gets it run
+ * first, as a run started with that mention would. */
+static void
+test_queued_gains_unrun_mention (Fixture       *f,
+                                 gconstpointer  data)
+{
+  TsBlock *slow = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Slow", "slow work");
+  TsBlock *late = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Late", "late {Slow}");
+  TsBlock *extra = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Extra", "extra work");
+  g_autoptr(GError) error = NULL;
+  TsFakeCall *extra_call, *late_call;
+
+  ts_fake_provider_script_prompt (f->text, "slow work")->delay_ms = 100;
+  ts_fake_provider_script_prompt (f->text, "extra work")->delay_ms = 300;
+  g_assert_true (ts_runner_run (f->runner, late, TS_RUN_SCOPE_WIDGET, TS_RUN_FLAGS_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ts_runner_get_state (f->runner, extra), ==, TS_RUN_STATE_IDLE);
+
+  ts_fake_set_prompt (f->playground, late, "late {Slow} {Extra}");
+  g_assert_cmpint (ts_runner_get_state (f->runner, extra), ==, TS_RUN_STATE_QUEUED);
+  g_assert_true (ts_fake_wait_finished (f->runner, WAIT_MS));
+
+  extra_call = call_for (f->text, "extra work");
+  late_call = call_for (f->text, "late");
+  g_assert_nonnull (extra_call);
+  g_assert_cmpint (late_call->start_us, >=, extra_call->end_us);
+  g_assert_cmpstr (text_of (late), ==, "[m] late [m] slow work [m] extra work");
+  g_assert_cmpint (ts_runner_get_state (f->runner, extra), ==, TS_RUN_STATE_DONE);
+  g_assert_cmpint (ts_runner_get_state (f->runner, slow), ==, TS_RUN_STATE_DONE);
+}
+
+/* Queued widgets whose mentions come to form a cycle would wait on each other for ever:
+ * they fail with the cycle named, and what waits on them waits on a failed widget. */
+static void
+test_queued_cycle (Fixture       *f,
+                   gconstpointer  data)
+{
+  TsBlock *slow = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Slow", "slow work");
+  TsBlock *a = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "A", "a {Slow}");
+  TsBlock *b = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "B", "b {A}");
+  TsBlock *c = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "C", "c {B}");
+  const GError *error;
+
+  ts_fake_provider_script_prompt (f->text, "slow work")->delay_ms = 100;
+  start_all (f);
+
+  ts_fake_set_prompt (f->playground, a, "a {Slow} {B}");
+  error = ts_runner_get_error (f->runner, a);
+  g_assert_error (error, TS_RUNNER_ERROR, TS_RUNNER_ERROR_CYCLE);
+  g_assert_cmpstr (error->message, ==, "mentions form a cycle: A → B → A");
+  g_assert_cmpint (ts_runner_get_state (f->runner, a), ==, TS_RUN_STATE_FAILED);
+  g_assert_cmpint (ts_runner_get_state (f->runner, b), ==, TS_RUN_STATE_FAILED);
+  g_assert_error (ts_runner_get_error (f->runner, b), TS_RUNNER_ERROR, TS_RUNNER_ERROR_CYCLE);
+  g_assert_cmpint (ts_runner_get_state (f->runner, c), ==, TS_RUN_STATE_WAITING);
+  g_assert_cmpint (ts_runner_get_state (f->runner, slow), !=, TS_RUN_STATE_FAILED);
+
+  g_assert_true (ts_fake_wait_finished (f->runner, WAIT_MS));
+  g_assert_cmpuint (ts_fake_provider_get_n_calls (f->text), ==, 1);
+  g_assert_cmpint (ts_runner_get_state (f->runner, slow), ==, TS_RUN_STATE_DONE);
+  /* Slow's new output makes the failed A stale, as it does any failed widget after it. */
+  g_assert_cmpint (ts_runner_get_state (f->runner, a), ==, TS_RUN_STATE_STALE);
+}
+
+/* A widget queued while a chat it mentions answers runs once the answer is in. */
+static void
+test_queued_behind_chat (Fixture       *f,
+                         gconstpointer  data)
+{
+  TsBlock *chat = ts_fake_add_block (f->playground, TS_BLOCK_KIND_CHAT, "Bot", "be kind");
+  TsBlock *recap = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Recap", "recap {Bot}");
+  g_autoptr(GError) error = NULL;
+  TsFakeCall *chat_call, *recap_call;
+
+  ts_fake_provider_script_prompt (f->text, "hello")->delay_ms = 100;
+  g_assert_true (ts_runner_send_message (f->runner, chat, "hello", &error));
+  g_assert_true (ts_runner_run (f->runner, recap, TS_RUN_SCOPE_WIDGET, TS_RUN_FLAGS_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ts_runner_get_state (f->runner, recap), ==, TS_RUN_STATE_QUEUED);
+  g_assert_true (ts_fake_wait_finished (f->runner, WAIT_MS));
+
+  chat_call = call_for (f->text, "hello");
+  recap_call = call_for (f->text, "recap");
+  g_assert_nonnull (recap_call);
+  g_assert_cmpint (recap_call->start_us, >=, chat_call->end_us);
+  g_assert_cmpstr (text_of (recap), ==, "[m] recap [m] hello");
+  g_assert_cmpint (ts_runner_get_state (f->runner, recap), ==, TS_RUN_STATE_DONE);
+}
+
 static void
 test_vision (Fixture       *f,
              gconstpointer  data)
@@ -653,6 +809,11 @@ main (int   argc,
   ADD ("errors-stay-local", test_errors_stay_local);
   ADD ("setup-errors", test_setup_errors);
   ADD ("cycle", test_cycle);
+  ADD ("queued-loses-mention", test_queued_loses_mention);
+  ADD ("queued-gains-mention", test_queued_gains_mention);
+  ADD ("queued-gains-unrun-mention", test_queued_gains_unrun_mention);
+  ADD ("queued-cycle", test_queued_cycle);
+  ADD ("queued-behind-chat", test_queued_behind_chat);
   ADD ("vision", test_vision);
   ADD ("document-cap", test_document_cap);
   ADD ("record", test_record);

@@ -92,21 +92,17 @@ _ts_runner_get_node (TsRunner *self,
 
 /* The graph */
 
-/**
- * _ts_runner_ensure_graph:
- *
- * Makes a node for every block and links each to the blocks its templates mention
- * and to the blocks that mention it.
- */
-void
-_ts_runner_ensure_graph (TsRunner *self)
+/* Makes a node for every block and links each to the blocks its templates mention and
+ * to the blocks that mention it, unless the links are up to date; returns whether it did. */
+static gboolean
+rebuild_graph (TsRunner *self)
 {
   guint n = ts_playground_get_n_blocks (self->playground);
   GHashTableIter iter;
   RunnerNode *node;
 
   if (self->graph_valid)
-    return;
+    return FALSE;
 
   for (guint i = 0; i < n; i++)
     _ts_runner_get_node (self, ts_playground_get_block (self->playground, i));
@@ -139,6 +135,22 @@ _ts_runner_ensure_graph (TsRunner *self)
     }
 
   self->graph_valid = TRUE;
+
+  return TRUE;
+}
+
+/**
+ * _ts_runner_ensure_graph:
+ *
+ * Makes a node for every block and links each to the blocks its templates mention
+ * and to the blocks that mention it. When the links changed, what each queued widget
+ * waits for is worked out again from them.
+ */
+void
+_ts_runner_ensure_graph (TsRunner *self)
+{
+  if (rebuild_graph (self))
+    _ts_runner_mentions_changed (self);
 }
 
 /* Changes */
@@ -174,6 +186,7 @@ block_changed_cb (TsRunner     *self,
   };
   TsBlockKind kind = ts_block_get_kind (block);
   RunnerNode *node;
+  gboolean rebuilt;
 
   if (g_strv_contains (ignored, property))
     return;
@@ -204,7 +217,7 @@ block_changed_cb (TsRunner     *self,
       return;
     }
 
-  _ts_runner_ensure_graph (self);
+  rebuilt = rebuild_graph (self);
   if (_ts_runner_block_is_generative (block))
     {
       if (node->state == TS_RUN_STATE_RUNNING)
@@ -214,6 +227,11 @@ block_changed_cb (TsRunner     *self,
         _ts_runner_set_state (self, node, TS_RUN_STATE_STALE);
     }
   _ts_runner_mark_downstream_stale (self, node);
+
+  /* After the edit's own staleness, so that what the new mentions do to queued widgets
+   * (a cycle fails them) stands. */
+  if (rebuilt)
+    _ts_runner_mentions_changed (self);
 }
 
 static void

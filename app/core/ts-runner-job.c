@@ -113,17 +113,18 @@ job_succeeded (TsRunner     *self,
   node->record = ts_run_record_ref (record);
   ts_block_set_output (job->block, job->output);
 
+  /* What was queued behind it, behind a chat's turn too, may be ready. */
+  for (guint i = 0; i < node->down->len; i++)
+    {
+      RunnerNode *down = g_ptr_array_index (node->down, i);
+
+      if (down->state == TS_RUN_STATE_QUEUED && down->pending > 0 && --down->pending == 0)
+        _ts_runner_enqueue (&self->ready, down);
+    }
+
   if (!job->is_chat)
     {
-      /* What this widget feeds and was not queued with it is now out of date; what
-       * was queued behind it may be ready. */
-      for (guint i = 0; i < node->down->len; i++)
-        {
-          RunnerNode *down = g_ptr_array_index (node->down, i);
-
-          if (down->state == TS_RUN_STATE_QUEUED && down->pending > 0 && --down->pending == 0)
-            _ts_runner_enqueue (&self->ready, down);
-        }
+      /* What this widget feeds and was not queued with it is now out of date. */
       _ts_runner_set_state (self, node, node->dirty ? TS_RUN_STATE_STALE : TS_RUN_STATE_DONE);
       _ts_runner_mark_downstream_stale (self, node);
     }

@@ -128,6 +128,7 @@ void        _ts_runner_set_state           (TsRunner       *self,
 void        _ts_runner_maybe_finished      (TsRunner       *self);
 void        _ts_runner_mark_downstream_stale (TsRunner     *self,
                                             RunnerNode     *node);
+void        _ts_runner_mentions_changed    (TsRunner       *self);
 
 /* ts-runner-graph.c */
 RunnerNode *_ts_runner_get_node            (TsRunner       *self,

@@ -221,10 +221,11 @@ add_downstream (GPtrArray  *set,
 }
 
 /* Finds a cycle through the mentions of the widgets in @set, following mentions from
- * each; returns FALSE with an error naming it, in the order the mentions go. */
-static gboolean
-check_cycles (GPtrArray  *set,
-              GError    **error)
+ * each, only of queued widgets if @queued_only. Returns the widgets on it in the order
+ * the mentions go, the first one again at the end, or %NULL when there is none. */
+static GPtrArray *
+find_cycle (GPtrArray *set,
+            gboolean   queued_only)
 {
   g_autoptr(GHashTable) color = g_hash_table_new (NULL, NULL);   /* 1 on the path, 2 done */
   g_autoptr(GPtrArray) path = g_ptr_array_new ();
@@ -258,22 +259,22 @@ check_cycles (GPtrArray  *set,
             }
 
           up = g_ptr_array_index (current->up, (*edge)++);
+          if (queued_only && up->state != TS_RUN_STATE_QUEUED)
+            continue;
+
           mark = GPOINTER_TO_UINT (g_hash_table_lookup (color, up));
           if (mark == 1)
             {
-              g_autoptr(GString) names = g_string_new (NULL);
+              GPtrArray *cycle = g_ptr_array_new ();
               guint from = 0;
 
               while (g_ptr_array_index (path, from) != up)
                 from++;
               for (guint i = from; i < path->len; i++)
-                g_string_append_printf (names, "%s → ",
-                                        ts_block_get_title (((RunnerNode *) g_ptr_array_index (path, i))->block));
-              g_string_append (names, ts_block_get_title (up->block));
+                g_ptr_array_add (cycle, g_ptr_array_index (path, i));
+              g_ptr_array_add (cycle, up);
 
-              g_set_error (error, TS_RUNNER_ERROR, TS_RUNNER_ERROR_CYCLE,
-                           _("mentions form a cycle: %s"), names->str);
-              return FALSE;
+              return cycle;
             }
           if (mark == 0)
             {
@@ -284,7 +285,37 @@ check_cycles (GPtrArray  *set,
         }
     }
 
-  return TRUE;
+  return NULL;
+}
+
+static GError *
+cycle_error (GPtrArray *cycle)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < cycle->len; i++)
+    {
+      if (i > 0)
+        g_string_append (names, " → ");
+      g_string_append (names, ts_block_get_title (((RunnerNode *) g_ptr_array_index (cycle, i))->block));
+    }
+
+  return g_error_new (TS_RUNNER_ERROR, TS_RUNNER_ERROR_CYCLE,
+                      _("mentions form a cycle: %s"), names->str);
+}
+
+/* Returns FALSE with an error naming the cycle when the mentions from @set form one. */
+static gboolean
+check_cycles (GPtrArray  *set,
+              GError    **error)
+{
+  g_autoptr(GPtrArray) cycle = find_cycle (set, FALSE);
+
+  if (cycle == NULL)
+    return TRUE;
+
+  g_propagate_error (error, cycle_error (cycle));
+  return FALSE;
 }
 
 void
@@ -334,6 +365,19 @@ blocking_id (RunnerNode *node)
   return NULL;
 }
 
+/* How many of the widgets @node mentions are queued or running: it waits for them. */
+static guint
+count_pending (RunnerNode *node)
+{
+  guint pending = 0;
+
+  for (guint i = 0; i < node->up->len; i++)
+    if (_ts_runner_node_is_active (g_ptr_array_index (node->up, i)))
+      pending++;
+
+  return pending;
+}
+
 static void
 queue_set (TsRunner   *self,
            GPtrArray  *set,
@@ -362,10 +406,7 @@ queue_set (TsRunner   *self,
     {
       RunnerNode *node = g_ptr_array_index (fresh, i);
 
-      node->pending = 0;
-      for (guint j = 0; j < node->up->len; j++)
-        if (_ts_runner_node_is_active (g_ptr_array_index (node->up, j)))
-          node->pending++;
+      node->pending = count_pending (node);
 
       /* Widgets queued by an earlier run now also wait for this one. */
       for (guint j = 0; j < node->down->len; j++)
@@ -389,6 +430,78 @@ queue_set (TsRunner   *self,
     }
 
   _ts_runner_schedule_pump (self);
+}
+
+/**
+ * _ts_runner_mentions_changed:
+ *
+ * After the graph was rebuilt, each queued widget waits for what it mentions now, as if
+ * the run had started with its templates as they are: the widgets it newly needs that
+ * have no up-to-date output are queued too; it counts again the queued or running
+ * widgets it mentions, leaving the ready queue (or the wait for a slot) while there are
+ * some and joining it when there are none; and queued widgets whose mentions now form a
+ * cycle, which would wait on each other for ever, fail with the cycle named. A running
+ * widget has read its inputs already; an edit makes it stale when it ends.
+ */
+void
+_ts_runner_mentions_changed (TsRunner *self)
+{
+  g_autoptr(GPtrArray) queued = g_ptr_array_new ();
+  g_autoptr(GPtrArray) needed = g_ptr_array_new ();
+  g_autoptr(GHashTable) in_set = g_hash_table_new (NULL, NULL);
+  guint n = ts_playground_get_n_blocks (self->playground);
+
+  /* In the playground's order, so the ready queue's order does not depend on a hash. */
+  for (guint i = 0; i < n; i++)
+    {
+      RunnerNode *node = g_hash_table_lookup (self->nodes, ts_playground_get_block (self->playground, i));
+
+      if (node != NULL && node->state == TS_RUN_STATE_QUEUED)
+        g_ptr_array_add (queued, node);
+    }
+
+  if (queued->len == 0)
+    return;
+
+  for (guint i = 0; i < queued->len; i++)
+    add_needed_upstream (needed, in_set, g_ptr_array_index (queued, i));
+  if (needed->len > 0)
+    {
+      queue_set (self, needed, FALSE, NULL, FALSE);
+      g_ptr_array_extend (queued, needed, NULL, NULL);
+    }
+
+  for (guint i = 0; i < queued->len; i++)
+    {
+      RunnerNode *node = g_ptr_array_index (queued, i);
+
+      node->pending = count_pending (node);
+      if (node->pending > 0)
+        _ts_runner_dequeue (node);
+      else if (node->queue == NULL)
+        _ts_runner_enqueue (&self->ready, node);
+    }
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) cycle = find_cycle (queued, TRUE);
+
+      if (cycle == NULL)
+        break;
+
+      /* Each fails, though failing the one before made it wait (the last one is the
+       * first again). */
+      for (guint i = 0; i + 1 < cycle->len; i++)
+        {
+          RunnerNode *node = g_ptr_array_index (cycle, i);
+
+          if (node->state == TS_RUN_STATE_QUEUED || node->state == TS_RUN_STATE_WAITING)
+            _ts_runner_node_failed (self, node, cycle_error (cycle));
+        }
+    }
+
+  _ts_runner_schedule_pump (self);
+  _ts_runner_maybe_finished (self);
 }
 
 /**
