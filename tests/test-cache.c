@@ -77,6 +77,31 @@ remove_tree (const char *directory)
   g_rmdir (directory);
 }
 
+/* A cache in the emptied @directory with room for two and a half values of 10,000
+ * bytes and none in memory, holding @a and then @b; @one_value is what each takes. */
+static TsCache *
+new_cache_of_two (const char *directory,
+                  const char *a,
+                  const char *b,
+                  guint64    *one_value)
+{
+  TsCache *cache;
+
+  remove_tree (directory);
+  cache = ts_cache_new (directory, 1024 * 1024);
+  ts_cache_store (cache, a, value_of_size (10000));
+  *one_value = ts_cache_get_disk_bytes (cache);
+  g_assert_finalize_object (cache);
+  remove_tree (directory);
+
+  cache = ts_cache_new (directory, *one_value * 2 + *one_value / 2);
+  ts_cache_set_max_memory_bytes (cache, 0);
+  ts_cache_store (cache, a, value_of_size (10000));
+  ts_cache_store (cache, b, value_of_size (10000));
+
+  return cache;
+}
+
 static void
 test_keys (void)
 {
@@ -176,25 +201,14 @@ test_disk (void)
     g_assert_false (g_file_test (damaged_path, G_FILE_TEST_EXISTS));
   }
 
-  /* The cap: the least recently used values go first. */
-  remove_tree (directory);
+  /* The cap: the least recently used values go first. Memory holds nothing here, so
+   * every lookup reads the disk. */
   {
-    g_autoptr(TsCache) cache = ts_cache_new (directory, 1024 * 1024);
-
-    ts_cache_store (cache, a, value_of_size (10000));
-    one_value = ts_cache_get_disk_bytes (cache);
-  }
-  remove_tree (directory);
-  {
-    g_autoptr(TsCache) cache = ts_cache_new (directory, one_value * 2 + one_value / 2);
+    g_autoptr(TsCache) cache = new_cache_of_two (directory, a, b, &one_value);
     g_autofree char *path_a = g_build_filename (directory, a, NULL);
     g_autofree char *path_b = g_build_filename (directory, b, NULL);
     g_autofree char *path_c = g_build_filename (directory, c, NULL);
 
-    /* Memory holds nothing here, so every lookup reads the disk. */
-    ts_cache_set_max_memory_bytes (cache, 0);
-    ts_cache_store (cache, a, value_of_size (10000));
-    ts_cache_store (cache, b, value_of_size (10000));
     found = ts_cache_lookup (cache, a);
     g_assert_nonnull (found);
     g_clear_pointer (&found, g_variant_unref);
@@ -272,20 +286,9 @@ test_disk_background_evict (void)
   g_autofree char *path_c = g_build_filename (directory, c, NULL);
   guint64 one_value;
 
-  remove_tree (directory);
   {
-    g_autoptr(TsCache) cache = ts_cache_new (directory, 1024 * 1024);
+    g_autoptr(TsCache) cache = new_cache_of_two (directory, a, b, &one_value);
 
-    ts_cache_store (cache, a, value_of_size (10000));
-    one_value = ts_cache_get_disk_bytes (cache);
-  }
-  remove_tree (directory);
-  {
-    g_autoptr(TsCache) cache = ts_cache_new (directory, one_value * 2 + one_value / 2);
-
-    ts_cache_set_max_memory_bytes (cache, 0);
-    ts_cache_store (cache, a, value_of_size (10000));
-    ts_cache_store (cache, b, value_of_size (10000));
     ts_cache_flush (cache);
     g_assert_true (g_file_test (path_a, G_FILE_TEST_EXISTS));
 

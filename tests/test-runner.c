@@ -454,6 +454,21 @@ test_cycle (Fixture       *f,
   g_assert_cmpint (ts_runner_get_state (f->runner, a), ==, TS_RUN_STATE_IDLE);
 }
 
+/* Whether the call whose prompt starts with @later began after the one starting with
+ * @earlier ended. */
+static gboolean
+started_after (Fixture    *f,
+               const char *later,
+               const char *earlier)
+{
+  TsFakeCall *second = call_for (f->text, later);
+  TsFakeCall *first = call_for (f->text, earlier);
+
+  g_assert_nonnull (second);
+  g_assert_nonnull (first);
+  return second->start_us >= first->end_us;
+}
+
 /* Starts a run of every widget and returns at once, with the widgets queued or running. */
 static void
 start_all (Fixture *f)
@@ -471,7 +486,6 @@ test_queued_loses_mention (Fixture       *f,
 {
   TsBlock *slow = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Slow", "slow work");
   TsBlock *follow = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Follow", "after {Slow}");
-  TsFakeCall *slow_call, *follow_call;
 
   /* Long enough that Follow, taken at the next idle, starts well before Slow ends. */
   ts_fake_provider_script_prompt (f->text, "slow work")->delay_ms = 1000;
@@ -482,10 +496,7 @@ test_queued_loses_mention (Fixture       *f,
   g_assert_cmpint (ts_runner_get_state (f->runner, follow), ==, TS_RUN_STATE_QUEUED);
   g_assert_true (ts_fake_wait_finished (f->runner, WAIT_MS));
 
-  slow_call = call_for (f->text, "slow work");
-  follow_call = call_for (f->text, "on its own");
-  g_assert_nonnull (follow_call);
-  g_assert_cmpint (follow_call->start_us, <, slow_call->end_us);
+  g_assert_false (started_after (f, "on its own", "slow work"));
   g_assert_cmpstr (text_of (follow), ==, "[m] on its own");
   g_assert_cmpint (ts_runner_get_state (f->runner, follow), ==, TS_RUN_STATE_DONE);
   g_assert_cmpint (ts_runner_get_state (f->runner, slow), ==, TS_RUN_STATE_DONE);
@@ -500,7 +511,6 @@ test_queued_gains_mention (Fixture       *f,
   TsBlock *quick = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Quick", "quick work");
   TsBlock *slow = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Slow", "slow work");
   TsBlock *late = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Late", "late {Quick}");
-  TsFakeCall *slow_call, *late_call;
 
   ts_fake_provider_script_prompt (f->text, "quick work")->delay_ms = 10;
   ts_fake_provider_script_prompt (f->text, "slow work")->delay_ms = 300;
@@ -511,9 +521,7 @@ test_queued_gains_mention (Fixture       *f,
   g_assert_cmpint (ts_runner_get_state (f->runner, late), ==, TS_RUN_STATE_QUEUED);
   g_assert_true (ts_fake_wait_finished (f->runner, WAIT_MS));
 
-  slow_call = call_for (f->text, "slow work");
-  late_call = call_for (f->text, "late");
-  g_assert_cmpint (late_call->start_us, >=, slow_call->end_us);
+  g_assert_true (started_after (f, "late", "slow work"));
   g_assert_cmpstr (text_of (late), ==, "[m] late [m] quick work [m] slow work");
   g_assert_cmpuint (ts_fake_provider_get_n_calls (f->text), ==, 3);
   g_assert_cmpint (ts_runner_get_state (f->runner, late), ==, TS_RUN_STATE_DONE);
@@ -531,7 +539,6 @@ test_queued_gains_unrun_mention (Fixture       *f,
   TsBlock *late = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Late", "late {Slow}");
   TsBlock *extra = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Extra", "extra work");
   g_autoptr(GError) error = NULL;
-  TsFakeCall *extra_call, *late_call;
 
   ts_fake_provider_script_prompt (f->text, "slow work")->delay_ms = 100;
   ts_fake_provider_script_prompt (f->text, "extra work")->delay_ms = 300;
@@ -543,10 +550,7 @@ test_queued_gains_unrun_mention (Fixture       *f,
   g_assert_cmpint (ts_runner_get_state (f->runner, extra), ==, TS_RUN_STATE_QUEUED);
   g_assert_true (ts_fake_wait_finished (f->runner, WAIT_MS));
 
-  extra_call = call_for (f->text, "extra work");
-  late_call = call_for (f->text, "late");
-  g_assert_nonnull (extra_call);
-  g_assert_cmpint (late_call->start_us, >=, extra_call->end_us);
+  g_assert_true (started_after (f, "late", "extra work"));
   g_assert_cmpstr (text_of (late), ==, "[m] late [m] slow work [m] extra work");
   g_assert_cmpint (ts_runner_get_state (f->runner, extra), ==, TS_RUN_STATE_DONE);
   g_assert_cmpint (ts_runner_get_state (f->runner, slow), ==, TS_RUN_STATE_DONE);
@@ -592,7 +596,6 @@ test_queued_behind_chat (Fixture       *f,
   TsBlock *chat = ts_fake_add_block (f->playground, TS_BLOCK_KIND_CHAT, "Bot", "be kind");
   TsBlock *recap = ts_fake_add_block (f->playground, TS_BLOCK_KIND_TEXT, "Recap", "recap {Bot}");
   g_autoptr(GError) error = NULL;
-  TsFakeCall *chat_call, *recap_call;
 
   ts_fake_provider_script_prompt (f->text, "hello")->delay_ms = 100;
   g_assert_true (ts_runner_send_message (f->runner, chat, "hello", &error));
@@ -601,10 +604,7 @@ test_queued_behind_chat (Fixture       *f,
   g_assert_cmpint (ts_runner_get_state (f->runner, recap), ==, TS_RUN_STATE_QUEUED);
   g_assert_true (ts_fake_wait_finished (f->runner, WAIT_MS));
 
-  chat_call = call_for (f->text, "hello");
-  recap_call = call_for (f->text, "recap");
-  g_assert_nonnull (recap_call);
-  g_assert_cmpint (recap_call->start_us, >=, chat_call->end_us);
+  g_assert_true (started_after (f, "recap", "hello"));
   g_assert_cmpstr (text_of (recap), ==, "[m] recap [m] hello");
   g_assert_cmpint (ts_runner_get_state (f->runner, recap), ==, TS_RUN_STATE_DONE);
 }

@@ -129,6 +129,30 @@ _ts_loader_get_string (Loader      *loader,
   return item->valuestring;
 }
 
+/* Reports a number outside [@min, @max], naming both ends; returns whether it is inside. */
+static gboolean
+check_range (Loader      *loader,
+             const cJSON *item,
+             const char  *prefix,
+             const char  *key,
+             double       min,
+             double       max)
+{
+  g_autofree char *value_str = NULL;
+  g_autofree char *min_str = NULL;
+  g_autofree char *max_str = NULL;
+
+  if (item->valuedouble >= min && item->valuedouble <= max)
+    return TRUE;
+
+  value_str = _ts_format_number (item->valuedouble);
+  min_str = _ts_format_number (min);
+  max_str = _ts_format_number (max);
+  error_at (loader, prefix, key, _("is %s; it must be from %s to %s"), value_str, min_str, max_str);
+
+  return FALSE;
+}
+
 gboolean
 _ts_loader_get_integer (Loader      *loader,
                         const cJSON *item,
@@ -138,9 +162,6 @@ _ts_loader_get_integer (Loader      *loader,
                         double       max,
                         gint64      *value)
 {
-  g_autofree char *min_str = NULL;
-  g_autofree char *max_str = NULL;
-
   if (!cJSON_IsNumber (item))
     {
       error_at (loader, prefix, key, _("must be a whole number, not %s"), _ts_loader_type_name (item));
@@ -153,16 +174,8 @@ _ts_loader_get_integer (Loader      *loader,
       return FALSE;
     }
 
-  if (item->valuedouble < min || item->valuedouble > max)
-    {
-      g_autofree char *value_str = _ts_format_number (item->valuedouble);
-
-      min_str = _ts_format_number (min);
-      max_str = _ts_format_number (max);
-      error_at (loader, prefix, key, _("is %s; it must be from %s to %s"),
-                value_str, min_str, max_str);
-      return FALSE;
-    }
+  if (!check_range (loader, item, prefix, key, min, max))
+    return FALSE;
 
   *value = (gint64) item->valuedouble;
   return TRUE;
@@ -189,16 +202,8 @@ _ts_loader_get_double (Loader      *loader,
       return FALSE;
     }
 
-  if (item->valuedouble < min || item->valuedouble > max)
-    {
-      g_autofree char *value_str = _ts_format_number (item->valuedouble);
-      g_autofree char *min_str = _ts_format_number (min);
-      g_autofree char *max_str = _ts_format_number (max);
-
-      error_at (loader, prefix, key, _("is %s; it must be from %s to %s"),
-                value_str, min_str, max_str);
-      return FALSE;
-    }
+  if (!check_range (loader, item, prefix, key, min, max))
+    return FALSE;
 
   *value = item->valuedouble;
   return TRUE;

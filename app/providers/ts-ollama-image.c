@@ -119,14 +119,10 @@ image_cb (GObject      *object,
   g_autoptr(TsHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
 
-  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
-  if (response == NULL || !ts_http_response_is_success (response))
-    {
-      g_task_return_error (task, _ts_ollama_call_error (response, error, job->url, job->request->model));
-      return;
-    }
-
-  if (job->parser != NULL && !ts_ndjson_parser_finish (job->parser, &error))
+  response = ts_provider_receive (object, result, _ts_ollama_call_error, job->url,
+                                  job->request->model, &error);
+  if (response == NULL ||
+      (job->parser != NULL && !ts_ndjson_parser_finish (job->parser, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -136,10 +136,10 @@ chat_cb (GObject      *object,
   g_autoptr(TsHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
 
-  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
-  if (response == NULL || !ts_http_response_is_success (response))
+  response = ts_provider_receive (object, result, _ts_ollama_call_error, job->url, job->model, &error);
+  if (response == NULL)
     {
-      g_task_return_error (task, _ts_ollama_call_error (response, error, job->url, job->model));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 

@@ -66,15 +66,13 @@ link_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
 
-  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
-  if (response == NULL || !ts_http_response_is_success (response))
+  response = ts_provider_receive (object, result, _ts_openai_call_error, item->link,
+                                  job->request->model, &error);
+  if (response != NULL)
     {
-      g_task_return_error (task, _ts_openai_call_error (response, error, item->link, job->request->model));
-      return;
+      body = ts_http_response_get_body (response);
+      item->png = ts_provider_check_png (body, ts_openai_server_name_for_url (job->url), &error);
     }
-
-  body = ts_http_response_get_body (response);
-  item->png = ts_provider_check_png (body, ts_openai_server_name_for_url (job->url), &error);
   if (item->png == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

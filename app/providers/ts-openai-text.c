@@ -293,14 +293,9 @@ chat_cb (GObject      *object,
   g_autoptr(TsHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
 
-  response = ts_http_client_send_finish (TS_HTTP_CLIENT (object), result, &error);
-  if (response == NULL || !ts_http_response_is_success (response))
-    {
-      g_task_return_error (task, _ts_openai_call_error (response, error, job->url, chat->job->model));
-      return;
-    }
-
-  if (chat->whole != NULL && !read_whole (chat, &error))
+  response = ts_provider_receive (object, result, _ts_openai_call_error, job->url,
+                                  job->model, &error);
+  if (response == NULL || (chat->whole != NULL && !read_whole (chat, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

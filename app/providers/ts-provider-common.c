@@ -43,6 +43,39 @@ ts_provider_task_new (gpointer             source,
 }
 
 /**
+ * ts_provider_receive:
+ * @client: the #TsHttpClient the request went through
+ * @call_error: the provider's reading of failures
+ * @url: the URL asked, for @call_error
+ * @model: (nullable): the model asked for, for @call_error
+ *
+ * Finishes a request that must succeed: a transport failure or a non-2xx answer
+ * becomes the provider's error.
+ *
+ * Returns: (transfer full): the 2xx response, or %NULL with @error set
+ */
+TsHttpResponse *
+ts_provider_receive (GObject          *client,
+                     GAsyncResult     *result,
+                     TsCallErrorFunc   call_error,
+                     const char       *url,
+                     const char       *model,
+                     GError          **error)
+{
+  g_autoptr(TsHttpResponse) response = NULL;
+  g_autoptr(GError) http_error = NULL;
+
+  response = ts_http_client_send_finish (TS_HTTP_CLIENT (client), result, &http_error);
+  if (response == NULL || !ts_http_response_is_success (response))
+    {
+      g_propagate_error (error, call_error (response, http_error, url, model));
+      return NULL;
+    }
+
+  return g_steal_pointer (&response);
+}
+
+/**
  * ts_provider_receive_json:
  * @client: the #TsHttpClient the request went through
  * @call_error: the provider's reading of failures
@@ -60,15 +93,11 @@ ts_provider_receive_json (GObject          *client,
                           const char       *model,
                           GError          **error)
 {
-  g_autoptr(TsHttpResponse) response = NULL;
-  g_autoptr(GError) http_error = NULL;
+  g_autoptr(TsHttpResponse) response = ts_provider_receive (client, result, call_error,
+                                                            url, model, error);
 
-  response = ts_http_client_send_finish (TS_HTTP_CLIENT (client), result, &http_error);
-  if (response == NULL || !ts_http_response_is_success (response))
-    {
-      g_propagate_error (error, call_error (response, http_error, url, model));
-      return NULL;
-    }
+  if (response == NULL)
+    return NULL;
 
   return ts_provider_parse_json (response, server, url, error);
 }

@@ -35,6 +35,14 @@ GTask      *ts_provider_task_new            (gpointer             source,
                                              gpointer             source_tag,
                                              gpointer             task_data,
                                              GDestroyNotify       task_data_free);
+
+TsHttpResponse *ts_provider_receive (GObject          *client,
+                                     GAsyncResult     *result,
+                                     TsCallErrorFunc   call_error,
+                                     const char       *url,
+                                     const char       *model,
+                                     GError          **error);
+
 cJSON      *ts_provider_receive_json        (GObject             *client,
                                              GAsyncResult        *result,
                                              TsCallErrorFunc      call_error,
