@@ -155,6 +155,13 @@ insert_mention (TsPromptEditor *self,
                                     reason != NULL ? self->invalid_tag : NULL, NULL);
 }
 
+static void
+collect_tag (GtkTextTag *tag,
+             gpointer    user_data)
+{
+  g_ptr_array_add (user_data, tag);
+}
+
 /* Builds the text from the model. */
 static void
 load (TsPromptEditor *self)
@@ -174,7 +181,7 @@ load (TsPromptEditor *self)
   gtk_text_buffer_set_text (buffer, "", 0);
 
   /* Drop the chips' tags of the text just cleared. */
-  gtk_text_tag_table_foreach (table, (GtkTextTagTableForeach) g_ptr_array_add, old_tags);
+  gtk_text_tag_table_foreach (table, collect_tag, old_tags);
   for (guint i = 0; i < old_tags->len; i++)
     {
       if (g_object_get_data (g_ptr_array_index (old_tags, i), MENTION_ID_KEY) != NULL)
@@ -606,15 +613,16 @@ ts_prompt_editor_constructed (GObject *object)
   /* Undo is the playground's, so one Ctrl+Z takes back any edit, here or elsewhere. */
   gtk_text_buffer_set_enable_undo (buffer, FALSE);
 
-  self->mention_tag = gtk_text_buffer_create_tag (buffer, "mention",
-                                                  "weight", PANGO_WEIGHT_BOLD,
-                                                  "background", "rgba(53,132,228,0.18)",
-                                                  NULL);
-  self->invalid_tag = gtk_text_buffer_create_tag (buffer, "invalid",
-                                                  "underline", PANGO_UNDERLINE_ERROR,
-                                                  "underline-rgba", &(GdkRGBA) { 0.88, 0.11, 0.14, 1 },
-                                                  "background", "rgba(224,27,36,0.15)",
-                                                  NULL);
+  self->mention_tag = gtk_text_buffer_create_tag (buffer, "mention", NULL);
+  g_object_set (self->mention_tag,
+                "weight", PANGO_WEIGHT_BOLD,
+                "background", "rgba(53,132,228,0.18)",
+                NULL);
+  self->invalid_tag = gtk_text_buffer_create_tag (buffer, "invalid", NULL);
+  g_object_set (self->invalid_tag,
+                "underline", PANGO_UNDERLINE_ERROR,
+                "background", "rgba(224,27,36,0.15)",
+                NULL);
 
   load (self);
 

@@ -609,6 +609,8 @@ ts_window_class_init (TsWindowClass *klass)
 static void
 ts_window_init (TsWindow *self)
 {
+  /* The mode is the state of win.mode, which the template's buttons read. */
+  self->mode = g_strdup ("edit");
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -636,6 +638,7 @@ ts_window_init (TsWindow *self)
   {
     g_autoptr(GSettings) settings = g_settings_new (APP_ID);
 
+    g_free (self->mode);
     self->mode = g_settings_get_string (settings, TS_SETTINGS_KEY_WINDOW_MODE);
     gtk_window_set_default_size (GTK_WINDOW (self),
                                  g_settings_get_int (settings, TS_SETTINGS_KEY_WINDOW_WIDTH),
