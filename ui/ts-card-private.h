@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ts-card.h"
+#include "ts-title-label.h"
 
 G_BEGIN_DECLS
 
@@ -25,7 +26,7 @@ struct _TsCard
   GtkBox          *root;
   GtkImage        *drag_handle;
   GtkImage        *kind_icon;
-  GtkEditableLabel *title_label;
+  TsTitleLabel    *title_label;
   GtkLabel        *state_label;
   GtkImage        *problem_icon;
   GtkMenuButton   *settings_button;

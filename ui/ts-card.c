@@ -78,9 +78,7 @@ update_title (TsCard *self)
   const char *title = ts_block_get_title (self->block);
   g_autofree char *label = NULL;
 
-  if (!gtk_editable_label_get_editing (self->title_label) &&
-      g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->title_label)), title) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (self->title_label), title);
+  ts_title_label_set_text (self->title_label, title);
 
   /* Translators: the accessible name of a card: its title and its kind */
   label = g_strdup_printf (_("%s, %s"), title,
@@ -101,7 +99,7 @@ update_mode (TsCard *self)
   gtk_widget_set_visible (GTK_WIDGET (self->details_label), self->editing);
   gtk_widget_set_visible (GTK_WIDGET (self->problem_icon),
                           self->editing && self->problems != NULL);
-  gtk_editable_set_editable (GTK_EDITABLE (self->title_label), self->editing);
+  ts_title_label_set_editable (self->title_label, self->editing);
   gtk_stack_set_visible_child_name (self->body, self->editing ? "edit" : "use");
 
   if (self->editing)
@@ -116,22 +114,16 @@ update_mode (TsCard *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.resize", self->editing);
 }
 
-/* A title is committed when its editing ends; an empty one is refused. */
+/* A title the user commits goes to the model; an empty one is refused. */
 static void
-title_editing_changed_cb (TsCard           *self,
-                          GParamSpec       *pspec,
-                          GtkEditableLabel *label)
+title_commit_cb (TsCard       *self,
+                 const char   *text,
+                 TsTitleLabel *label)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *title = g_strstrip (g_strdup (text));
 
-  if (gtk_editable_label_get_editing (label))
-    return;
-
-  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (label))));
-  if (text[0] != '\0')
-    ts_block_set_title (self->block, text);
-
-  update_title (self);
+  if (title[0] != '\0')
+    ts_block_set_title (self->block, title);
 }
 
 static void
@@ -239,8 +231,8 @@ ts_card_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->playground, "notify", G_CALLBACK (update_details), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->title_label, "notify::editing",
-                           G_CALLBACK (title_editing_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->title_label, "commit", G_CALLBACK (title_commit_cb), self,
+                           G_CONNECT_SWAPPED);
 
   update_title (self);
   update_details (self);
@@ -408,6 +400,7 @@ ts_card_class_init (TsCardClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 
   g_type_ensure (TS_TYPE_PROMPT_EDITOR);
+  g_type_ensure (TS_TYPE_TITLE_LABEL);
 }
 
 static void
@@ -420,8 +413,6 @@ ts_card_init (TsCard *self)
 
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self->drag_handle), "grab");
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self->resize_handle), "se-resize");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->title_label),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Title"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->problem_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Problems"), -1);
 }
@@ -565,8 +556,7 @@ ts_card_start_rename (TsCard *self)
   if (!self->editing)
     return;
 
-  gtk_editable_label_start_editing (self->title_label);
-  gtk_widget_grab_focus (GTK_WIDGET (self->title_label));
+  ts_title_label_start_editing (self->title_label);
 }
 
 /**

@@ -30,19 +30,20 @@ get_autosave_seconds (void)
   return AUTOSAVE_SECONDS;
 }
 
+/* The application is held while a draft is written, even if the window closes. */
 static void
 draft_written_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(TsWindow) self = user_data;
+  g_autoptr(GApplication) application = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!ts_draft_store_write_finish (TS_DRAFT_STORE (object), result, &error))
     g_warning ("Could not write a draft of the playground: %s", error->message);
 
-  if (gtk_window_get_application (GTK_WINDOW (self)) != NULL)
-    g_application_release (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+  if (application != NULL)
+    g_application_release (application);
 }
 
 static gboolean
@@ -71,7 +72,8 @@ autosave_cb (gpointer user_data)
 
   ts_draft_store_write_async (self->drafts, self->draft_id, self->playground,
                               _ts_window_is_example (self->file) ? NULL : self->file,
-                              NULL, draft_written_cb, g_object_ref (self));
+                              NULL, draft_written_cb,
+                              application != NULL ? g_object_ref (application) : NULL);
 
   return G_SOURCE_REMOVE;
 }

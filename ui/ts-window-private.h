@@ -8,6 +8,7 @@
 #include "ts-canvas.h"
 #include "ts-draft.h"
 #include "ts-history.h"
+#include "ts-title-label.h"
 #include "ts-window.h"
 
 G_BEGIN_DECLS
@@ -44,7 +45,7 @@ struct _TsWindow
   GtkLabel             *description_label;
   GtkBox               *document_box;
   GtkWidget            *no_widgets_page;
-  GtkEditableLabel     *title_entry;
+  TsTitleLabel         *title_entry;
   GtkLabel             *modified_label;
   GtkWidget            *add_button;
   GtkWidget            *mode_box;

@@ -75,9 +75,7 @@ update_title (TsWindow *self)
     }
 
   title = ts_playground_get_title (self->playground);
-  if (!gtk_editable_label_get_editing (self->title_entry) &&
-      g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->title_entry)), title) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (self->title_entry), title);
+  ts_title_label_set_text (self->title_entry, title);
 
   if (_ts_window_is_example (self->file))
     subtitle = g_strdup (_("Example"));
@@ -135,7 +133,7 @@ update_actions (TsWindow *self)
   gtk_widget_set_visible (self->add_button, has_document && editing);
   gtk_widget_set_visible (self->mode_box, has_document);
   gtk_widget_set_visible (self->run_button, has_document);
-  gtk_editable_set_editable (GTK_EDITABLE (self->title_entry), editing);
+  ts_title_label_set_editable (self->title_entry, editing);
 }
 
 void
@@ -369,21 +367,16 @@ history_changed_cb (TsWindow *self)
   update_actions (self);
 }
 
-/* A title is committed when its editing ends; an empty one is refused. */
+/* A title the user commits goes to the model; an empty one is refused. */
 static void
-title_editing_changed_cb (TsWindow         *self,
-                          GParamSpec       *pspec,
-                          GtkEditableLabel *label)
+title_commit_cb (TsWindow     *self,
+                 const char   *text,
+                 TsTitleLabel *label)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *title = g_strstrip (g_strdup (text));
 
-  if (gtk_editable_label_get_editing (label) || self->playground == NULL)
-    return;
-
-  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (label))));
-  if (text[0] != '\0')
-    ts_playground_set_title (self->playground, text);
-  update_title (self);
+  if (self->playground != NULL && title[0] != '\0')
+    ts_playground_set_title (self->playground, title);
 }
 
 /* Typing in one field and then in another are two undo steps. */
@@ -604,6 +597,7 @@ ts_window_class_init (TsWindowClass *klass)
   _ts_window_class_add_actions (widget_class);
 
   g_type_ensure (TS_TYPE_CANVAS);
+  g_type_ensure (TS_TYPE_TITLE_LABEL);
 }
 
 static void
@@ -652,12 +646,10 @@ ts_window_init (TsWindow *self)
     self->drafts = ts_draft_store_new (dir);
   }
 
-  g_signal_connect_object (self->title_entry, "notify::editing",
-                           G_CALLBACK (title_editing_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->title_entry, "commit", G_CALLBACK (title_commit_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), NULL);
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->title_entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Playground title"), -1);
   _ts_window_update_recent (self);
 
   update_title (self);

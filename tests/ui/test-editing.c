@@ -16,69 +16,25 @@
 #include "ts-problem.h"
 #include "ts-settings.h"
 #include "ts-window.h"
+#include "ui-test-utils.h"
 
 /* Editing through the window's actions, saving, preferences, and autosave drafts that
  * survive a process killed with SIGKILL. */
 
-#define WAIT_TIMEOUT_SECONDS 20
 #define KILLED_TITLE "Edited before the crash"
 
 static char *tmpdir;
 static const char *self_path;
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define wait_until(condition)                                                   \
-  G_STMT_START {                                                                \
-    gboolean timed_out_ = FALSE;                                                \
-    guint timeout_id_ = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS,            \
-                                               timeout_cb, &timed_out_);        \
-    while (!(condition) && !timed_out_)                                         \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    if (!timed_out_)                                                            \
-      g_source_remove (timeout_id_);                                            \
-    g_assert_true (condition);                                                  \
-  } G_STMT_END
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-/* One main-loop iteration per user action, as in the running application. */
-static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static GFile *
-example_file (const char *name)
-{
-  g_autofree char *uri = g_strdup_printf ("resource://%s/examples/%s.tessera",
-                                          RESOURCE_PREFIX, name);
-
-  return g_file_new_for_uri (uri);
-}
-
 static TsWindow *
 open_example (const char *name)
 {
-  g_autoptr(GFile) file = example_file (name);
+  g_autoptr(GFile) file = test_example_file (name);
   g_autoptr(GAsyncResult) result = NULL;
   TsWindow *window = ts_window_new (NULL);
 
   gtk_window_present (GTK_WINDOW (window));
-  ts_window_open_file_async (window, file, result_cb, &result);
+  ts_window_open_file_async (window, file, test_result_cb, &result);
   wait_until (result != NULL);
   g_assert_true (ts_window_open_file_finish (window, result, NULL));
 
@@ -123,9 +79,9 @@ test_editing_undo_and_save (void)
   /* Move and resize it by its card's actions (Alt+arrows). */
   card = ts_window_get_card (window, n_blocks);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.resize", "s", "left"));
-  drain ();
+  test_drain ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.move", "s", "right"));
-  drain ();
+  test_drain ();
   ts_block_get_layout (added, &column, &row, &column_span, &row_span);
   g_assert_cmpint (column, ==, 1);
   g_assert_cmpint (column_span, ==, 11);
@@ -136,7 +92,7 @@ test_editing_undo_and_save (void)
   g_assert_cmpint (column, ==, 0);
   g_assert_cmpint (column_span, ==, 11);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
-  drain ();
+  test_drain ();
   edited = save_bytes (window);
 
   /* Delete with the card's menu, then undo it from the toast's action. */
@@ -151,9 +107,10 @@ test_editing_undo_and_save (void)
   }
 
   /* Save, then reload: the same document. */
-  ts_window_save_file_async (window, file, result_cb, &result);
+  ts_window_save_file_async (window, file, test_result_cb, &result);
   wait_until (result != NULL);
   g_assert_true (ts_window_save_file_finish (window, result, NULL));
+  g_clear_object (&result);
   g_assert_false (ts_window_get_modified (window));
   reloaded = ts_format_load_file (file, NULL, problems, NULL);
   g_assert_nonnull (reloaded);
@@ -170,8 +127,10 @@ test_editing_undo_and_save (void)
   }
 
   g_unlink (path);
+  g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
+  test_drain ();
+  g_assert_finalize_object (window);
 }
 
 static void
@@ -187,9 +146,10 @@ test_editing_refuses_invalid_save (void)
   /* Two widgets with one title: the loader would refuse the file, so saving does too. */
   ts_block_set_title (ts_playground_get_block (playground, 1),
                       ts_block_get_title (ts_playground_get_block (playground, 0)));
-  ts_window_save_file_async (window, file, result_cb, &result);
+  ts_window_save_file_async (window, file, test_result_cb, &result);
   wait_until (result != NULL);
   g_assert_false (ts_window_save_file_finish (window, result, &error));
+  g_clear_object (&result);
   g_assert_nonnull (error);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
@@ -197,7 +157,10 @@ test_editing_refuses_invalid_save (void)
   wait_until (ts_card_get_problems (ts_window_get_card (window, 1)) != NULL);
   g_assert_nonnull (strstr (ts_card_get_problems (ts_window_get_card (window, 1)), "unique"));
 
+  g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
+  test_drain ();
+  g_assert_finalize_object (window);
 }
 
 static void
@@ -205,6 +168,7 @@ test_preferences_round_trip (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   GtkWidget *prefs = ts_preferences_window_new (NULL);
+  g_autofree char *endpoint = NULL;
   GObject *row;
   GObject *auto_run;
 
@@ -215,8 +179,8 @@ test_preferences_round_trip (void)
 
   /* From the window to GSettings… */
   gtk_editable_set_text (GTK_EDITABLE (row), "http://127.0.0.1:9999");
-  g_assert_cmpstr (g_settings_get_string (settings, TS_SETTINGS_KEY_OLLAMA_ENDPOINT), ==,
-                   "http://127.0.0.1:9999");
+  endpoint = g_settings_get_string (settings, TS_SETTINGS_KEY_OLLAMA_ENDPOINT);
+  g_assert_cmpstr (endpoint, ==, "http://127.0.0.1:9999");
   gtk_switch_set_active (GTK_SWITCH (auto_run), TRUE);
   g_assert_true (g_settings_get_boolean (settings, TS_SETTINGS_KEY_AUTO_RUN));
 
@@ -232,7 +196,10 @@ test_preferences_round_trip (void)
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (row)), ==, 5);
 
   g_settings_reset (settings, TS_SETTINGS_KEY_COLOR_SCHEME);
+  g_object_ref (prefs);
   gtk_window_destroy (GTK_WINDOW (prefs));
+  test_drain ();
+  g_assert_finalize_object (prefs);
 }
 
 /* The child that is killed: it edits a playground and waits to be killed. */
@@ -347,7 +314,7 @@ test_autosave_survives_sigkill (void)
     {
       gboolean tick = FALSE;
 
-      g_timeout_add (50, timeout_cb, &tick);
+      g_timeout_add (50, test_flag_cb, &tick);
       while (!tick)
         g_main_context_iteration (NULL, TRUE);
       found = draft_has_title (state_dir, KILLED_TITLE);
@@ -368,18 +335,13 @@ test_autosave_survives_sigkill (void)
   g_assert_nonnull (strstr (output, "offer: Restore Unsaved Changes?"));
   g_assert_nonnull (strstr (output, "restored: " KILLED_TITLE ", modified 1"));
 
-  {
-    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", state_dir);
-
-    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-  }
+  test_remove_tree (state_dir);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   self_path = argv[0];
@@ -390,16 +352,15 @@ main (int   argc,
 
       gtk_init ();
       adw_init ();
+      test_setup_display ();
       return edit ? run_child_edit () : run_child_restore ();
     }
 
-  tmpdir = g_dir_make_tmp ("tessera-test-editing-XXXXXX", &error);
-  g_assert_no_error (error);
-  /* Drafts of the windows in this process go here, not to the user's state folder. */
-  g_setenv ("XDG_STATE_HOME", tmpdir, TRUE);
+  tmpdir = test_setup_dirs ("test-editing");
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  test_setup_display ();
 
   g_test_add_func ("/ui/editing/undo-and-save", test_editing_undo_and_save);
   g_test_add_func ("/ui/editing/refuses-invalid-save", test_editing_refuses_invalid_save);
@@ -408,11 +369,8 @@ main (int   argc,
 
   status = g_test_run ();
 
-  {
-    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", tmpdir);
-
-    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-  }
+  test_remove_tree (tmpdir);
+  g_free (tmpdir);
 
   return status;
 }
