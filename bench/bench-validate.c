@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include "bench-stats.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -322,25 +324,6 @@ check_loads_cleanly (const char *data,
     }
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *values,
-        guint   n)
-{
-  qsort (values, n, sizeof *values, compare_doubles);
-
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
-}
-
 static double
 best (const double *values,
       guint         n)
@@ -417,9 +400,9 @@ main (int   argc,
     }
 
   reference_best = best (reference_ms, n_runs);
-  reference_median = median (reference_ms, n_runs);
+  reference_median = bench_median (reference_ms, n_runs);
   load_best = best (load_ms, n_runs);
-  load_median = median (load_ms, n_runs);
+  load_median = bench_median (load_ms, n_runs);
   target_ms = TARGET_MS * n_widgets / TARGET_WIDGETS;
 
   for (guint k = 0; k < TS_N_BLOCK_KINDS; k++)

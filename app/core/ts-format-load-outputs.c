@@ -187,9 +187,9 @@ _ts_format_load_outputs (Loader       *loader,
 
   for (const cJSON *entry = outputs->child; entry != NULL; entry = entry->next)
     {
-      static const char * const text_keys[] = { "text", NULL };
-      static const char * const image_keys[] = { "images", NULL };
-      static const char * const chat_keys[] = { "messages", NULL };
+      static const char * const text_keys[] = { "text", "run", NULL };
+      static const char * const image_keys[] = { "images", "run", NULL };
+      static const char * const chat_keys[] = { "messages", "run", NULL };
       g_autofree char *prefix = g_strdup_printf ("outputs.%s", entry->string);
       g_autoptr(TsOutput) output = NULL;
       TsBlock *block;
@@ -257,6 +257,14 @@ _ts_format_load_outputs (Loader       *loader,
 
       if ((item = cJSON_GetObjectItemCaseSensitive (entry, "messages")) != NULL && keys == chat_keys)
         load_messages (loader, output, item, prefix);
+
+      if ((item = cJSON_GetObjectItemCaseSensitive (entry, "run")) != NULL)
+        {
+          g_autoptr(TsRunRecord) record = _ts_format_load_record (loader, item, prefix);
+
+          if (record != NULL)
+            ts_output_set_run_record (output, record);
+        }
 
       ts_block_set_output (block, output);
     }

@@ -251,8 +251,8 @@ _ts_loader_get_integer (Loader      *loader,
   return TRUE;
 }
 
-static gboolean
-get_double (Loader      *loader,
+gboolean
+_ts_loader_get_double (Loader      *loader,
             const cJSON *item,
             const char  *prefix,
             const char  *key,
@@ -339,7 +339,7 @@ load_field (Loader            *loader,
       break;
 
     case TS_FIELD_TYPE_DOUBLE:
-      if (get_double (loader, item, prefix, info->key, info->min, info->max, &d))
+      if (_ts_loader_get_double (loader, item, prefix, info->key, info->min, info->max, &d))
         ts_block_set_double (block, info->field, d);
       break;
 

@@ -9,6 +9,7 @@
 
 #include "ts-format.h"
 #include "ts-problem.h"
+#include "ts-run-record.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +47,16 @@ gboolean    _ts_loader_get_integer   (Loader             *loader,
                                       double              min,
                                       double              max,
                                       gint64             *value);
+gboolean    _ts_loader_get_double    (Loader             *loader,
+                                      const cJSON        *item,
+                                      const char         *prefix,
+                                      const char         *key,
+                                      double              min,
+                                      double              max,
+                                      double             *value);
+TsRunRecord *_ts_format_load_record  (Loader             *loader,
+                                      const cJSON        *item,
+                                      const char         *prefix);
 void        _ts_format_load_outputs  (Loader             *loader,
                                       TsPlayground       *playground,
                                       const cJSON        *outputs);

@@ -295,6 +295,9 @@ output_to_json (TsOutput *output)
         }
     }
 
+  if (ts_output_get_run_record (output) != NULL)
+    cJSON_AddItemToObject (object, "run", ts_run_record_to_json (ts_output_get_run_record (output)));
+
   return object;
 }
 

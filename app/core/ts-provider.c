@@ -285,6 +285,20 @@ ts_provider_set_endpoint (TsProvider *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENDPOINT]);
 }
 
+/**
+ * ts_provider_get_model_optional:
+ *
+ * Returns: whether a request may leave the model empty to use the one the server has
+ *   loaded
+ */
+gboolean
+ts_provider_get_model_optional (TsProvider *self)
+{
+  g_return_val_if_fail (TS_IS_PROVIDER (self), FALSE);
+
+  return TS_PROVIDER_GET_CLASS (self)->model_optional;
+}
+
 void
 ts_provider_list_models_async (TsProvider          *self,
                                GCancellable        *cancellable,
@@ -628,6 +642,8 @@ ts_text_result_new (void)
   result->text = g_strdup ("");
   result->input_tokens = TS_UNSET_INT;
   result->output_tokens = TS_UNSET_INT;
+  result->duration_ms = TS_UNSET_INT;
+  result->tokens_per_second = TS_UNSET_DOUBLE;
 
   return result;
 }
@@ -640,6 +656,7 @@ ts_text_result_free (TsTextResult *result)
 
   g_free (result->text);
   g_free (result->finish_reason);
+  g_free (result->reasoning);
   g_free (result);
 }
 

@@ -114,6 +114,10 @@ typedef struct
  *   "length", "end_turn", …)
  * @input_tokens: prompt tokens, or %TS_UNSET_INT when the server does not say
  * @output_tokens: generated tokens, or %TS_UNSET_INT
+ * @reasoning: (nullable): what a reasoning model thought before answering, kept apart
+ *   from @text and never passed on to another widget
+ * @duration_ms: how long the server says the generation took, or %TS_UNSET_INT
+ * @tokens_per_second: the generation speed the server reports, or %TS_UNSET_DOUBLE
  */
 typedef struct
 {
@@ -121,6 +125,9 @@ typedef struct
   char   *finish_reason;
   gint64  input_tokens;
   gint64  output_tokens;
+  char   *reasoning;
+  gint64  duration_ms;
+  double  tokens_per_second;
 } TsTextResult;
 
 /**
@@ -218,6 +225,10 @@ struct _TsProviderClass
                                             GAsyncResult         *result,
                                             GError              **error);
 
+  /* Whether a request may leave the model empty, meaning the one the server has loaded
+   * (a Stable Diffusion WebUI's current checkpoint). */
+  gboolean        model_optional;
+
   /*< private >*/
   gpointer padding[8];
 };
@@ -230,6 +241,7 @@ const char     *ts_provider_get_display_name     (TsProvider           *self);
 const char     *ts_provider_get_endpoint         (TsProvider           *self);
 void            ts_provider_set_endpoint         (TsProvider           *self,
                                                   const char           *endpoint);
+gboolean        ts_provider_get_model_optional   (TsProvider           *self);
 
 void            ts_provider_list_models_async    (TsProvider           *self,
                                                   GCancellable         *cancellable,

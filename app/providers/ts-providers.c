@@ -5,7 +5,11 @@
 
 #include "config.h"
 
+#include "ts-bedrock.h"
+#include "ts-ollama.h"
+#include "ts-openai.h"
 #include "ts-providers.h"
+#include "ts-sdwebui.h"
 
 /**
  * ts_providers_new_registry:
@@ -19,6 +23,19 @@ TsProviderRegistry *
 ts_providers_new_registry (void)
 {
   TsProviderRegistry *registry = ts_provider_registry_new ();
+  const struct { TsProvider *(*make) (void); } makers[] = {
+    { ts_bedrock_provider_new },
+    { ts_ollama_provider_new },
+    { ts_openai_provider_new },
+    { ts_sdwebui_provider_new },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (makers); i++)
+    {
+      g_autoptr(TsProvider) provider = makers[i].make ();
+
+      ts_provider_registry_add (registry, provider);
+    }
 
   return registry;
 }
