@@ -205,6 +205,107 @@ test_draft_unwritable (void)
   g_assert_nonnull (strstr (error->message, "draft folder"));
 }
 
+/* True if @problems has a problem of @severity whose message contains @text. */
+static gboolean
+has_problem (GPtrArray  *problems,
+             TsSeverity  severity,
+             const char *text)
+{
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const TsProblem *problem = g_ptr_array_index (problems, i);
+
+      if (problem->severity == severity && strstr (problem->message, text) != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+test_draft_mid_edit (void)
+{
+  g_autoptr(TsDraftStore) store = new_store ("mid-edit");
+  g_autoptr(TsPlayground) playground = new_playground ("Mid-edit");
+  g_autoptr(TsPlayground) loaded = NULL;
+  g_autoptr(TsPlayground) strict = NULL;
+  g_autoptr(GPtrArray) problems = ts_problems_new ();
+  g_autoptr(GPtrArray) strict_problems = ts_problems_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = ts_draft_store_new_id ();
+  g_autofree char *a_mentions_b = NULL;
+  g_autofree char *b_mentions_a = NULL;
+  TsBlock *a = ts_playground_get_block (playground, 0);
+  TsBlock *b = ts_playground_add_block (playground, TS_BLOCK_KIND_TEXT);
+  TsBlock *c = ts_playground_add_block (playground, TS_BLOCK_KIND_TEXT);
+
+  /* What a user leaves mid-edit: two widgets with one title, a cycle, and a mention of
+   * a widget that was deleted. */
+  ts_block_set_title (b, ts_block_get_title (a));
+  a_mentions_b = g_strdup_printf ("Go on from @[%s]", ts_block_get_id (b));
+  b_mentions_a = g_strdup_printf ("Answer @[%s]", ts_block_get_id (a));
+  ts_block_set_string (a, TS_FIELD_PROMPT, a_mentions_b);
+  ts_block_set_string (b, TS_FIELD_PROMPT, b_mentions_a);
+  ts_block_set_string (c, TS_FIELD_PROMPT, "Sum up @[gone]");
+
+  g_assert_true (ts_draft_store_write (store, id, playground, NULL, &error));
+  g_assert_no_error (error);
+
+  /* A file with these problems does not open... */
+  bytes = ts_format_save_bytes (playground, TS_FORMAT_SAVE_DEFINITION);
+  strict = ts_format_load_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                strict_problems);
+  g_assert_null (strict);
+  g_assert_true (has_problem (strict_problems, TS_SEVERITY_ERROR, "unique"));
+
+  /* ...but its draft does, as it was, with the same problems as warnings. */
+  loaded = ts_draft_store_load (store, id, problems, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  assert_same (playground, loaded);
+  g_assert_cmpuint (ts_problems_count (problems, TS_SEVERITY_ERROR), ==, 0);
+  g_assert_cmpuint (ts_problems_count (problems, TS_SEVERITY_WARNING), ==,
+                    ts_problems_count (strict_problems, TS_SEVERITY_ERROR));
+  g_assert_true (has_problem (problems, TS_SEVERITY_WARNING, "unique"));
+  g_assert_true (has_problem (problems, TS_SEVERITY_WARNING, "cycle"));
+  g_assert_true (has_problem (problems, TS_SEVERITY_WARNING, "unknown widget"));
+}
+
+static void
+test_draft_malformed (void)
+{
+  g_autoptr(TsDraftStore) store = new_store ("malformed");
+  g_autoptr(TsPlayground) playground = new_playground ("Malformed");
+  g_autoptr(TsPlayground) loaded = NULL;
+  g_autoptr(GPtrArray) problems = ts_problems_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = ts_draft_store_new_id ();
+  g_autofree char *path = NULL;
+  const char *dir;
+
+  g_assert_true (ts_draft_store_write (store, id, playground, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Leniency covers the checks, not the structure: a field of the wrong type, or a
+   * file that is not JSON, is still refused with a clear problem. */
+  dir = g_file_peek_path (ts_draft_store_get_dir (store));
+  path = g_strdup_printf ("%s/%s.tessera", dir, id);
+  g_assert_true (g_file_set_contents (path,
+                                      "{\"format\": \"tessera\", \"version\": 1, "
+                                      "\"title\": 7, \"widgets\": []}", -1, NULL));
+  loaded = ts_draft_store_load (store, id, problems, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, TS_FORMAT_ERROR, TS_FORMAT_ERROR_INVALID);
+  g_assert_true (has_problem (problems, TS_SEVERITY_ERROR, "must be a string"));
+
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"tessera\",", -1, NULL));
+  loaded = ts_draft_store_load (store, id, problems, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, TS_FORMAT_ERROR, TS_FORMAT_ERROR_INVALID);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -221,6 +322,8 @@ main (int   argc,
   g_test_add_func ("/core/draft/async-snapshot", test_draft_async_snapshot);
   g_test_add_func ("/core/draft/list-skips-strays", test_draft_list_skips_strays);
   g_test_add_func ("/core/draft/unwritable", test_draft_unwritable);
+  g_test_add_func ("/core/draft/mid-edit", test_draft_mid_edit);
+  g_test_add_func ("/core/draft/malformed", test_draft_malformed);
 
   ret = g_test_run ();
 

@@ -50,7 +50,6 @@ static gboolean
 autosave_cb (gpointer user_data)
 {
   TsWindow *self = user_data;
-  g_autoptr(GPtrArray) problems = NULL;
   GtkApplication *application;
 
   self->autosave_id = 0;
@@ -58,10 +57,9 @@ autosave_cb (gpointer user_data)
   if (self->playground == NULL || !ts_window_get_modified (self))
     return G_SOURCE_REMOVE;
 
-  /* A draft must reopen: while the playground has errors, the last good one stays. */
-  problems = ts_playground_check (self->playground, NULL);
-  if (ts_problems_count (problems, TS_SEVERITY_ERROR) > 0)
-    return G_SOURCE_REMOVE;
+  /* Always, even while the playground fails its checks (two widgets with one title
+   * while the user renames one): that is when work is most at risk. A draft reopens
+   * leniently and its cards show the problems. */
 
   if (self->draft_id == NULL)
     self->draft_id = ts_draft_store_new_id ();
@@ -192,6 +190,7 @@ ts_window_restore_draft (TsWindow          *self,
   g_autoptr(TsPlayground) playground = NULL;
   g_autoptr(GFile) origin = NULL;
   g_autoptr(GError) error = NULL;
+  guint n_problems;
 
   g_return_if_fail (TS_IS_WINDOW (self));
   g_return_if_fail (TS_IS_DRAFT_STORE (store));
@@ -215,4 +214,17 @@ ts_window_restore_draft (TsWindow          *self,
   self->draft_id = g_strdup (info->id);
   /* Unsaved until saved: the file on disk does not hold these edits. */
   _ts_window_mark_saved (self, G_MAXUINT64);
+
+  /* What the checks found shows on the cards; say that there is something to fix. */
+  n_problems = ts_problems_count (problems, TS_SEVERITY_WARNING);
+  if (n_problems > 0)
+    {
+      g_autofree char *title = NULL;
+
+      title = g_strdup_printf (ngettext ("Restored with %u problem to fix before saving",
+                                         "Restored with %u problems to fix before saving",
+                                         n_problems),
+                               n_problems);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+    }
 }

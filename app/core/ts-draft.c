@@ -450,6 +450,11 @@ ts_draft_store_list (TsDraftStore  *self,
  * @problems: (element-type TsProblem): where to add what is wrong with the draft
  * @error: return location for an error
  *
+ * A draft keeps a playground as it was mid-edit, so it may fail the checks a saved file
+ * must pass (two widgets with one title, a mention of a deleted widget, a cycle): those
+ * come back as warnings in @problems and the playground is built anyway. A draft that
+ * is not well formed is refused, as a file would be.
+ *
  * Returns: (transfer full) (nullable): the playground the draft holds
  */
 TsPlayground *
@@ -468,5 +473,5 @@ ts_draft_store_load (TsDraftStore  *self,
   path = dup_path (self, id, TS_FORMAT_FILE_EXTENSION);
   file = g_file_new_for_path (path);
 
-  return ts_format_load_file (file, NULL, problems, error);
+  return ts_format_load_file_full (file, TS_FORMAT_LOAD_LENIENT_CHECKS, NULL, problems, error);
 }

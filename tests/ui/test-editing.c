@@ -202,6 +202,74 @@ test_preferences_round_trip (void)
   g_assert_finalize_object (prefs);
 }
 
+static gboolean
+draft_exists (TsDraftStore *store,
+              const char   *id)
+{
+  g_autoptr(GPtrArray) drafts = NULL;
+
+  if (id == NULL)
+    return FALSE;
+
+  drafts = ts_draft_store_list (store, NULL);
+  for (guint i = 0; drafts != NULL && i < drafts->len; i++)
+    {
+      if (g_str_equal (((TsDraftInfo *) g_ptr_array_index (drafts, i))->id, id))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+destroy_and_finalize (TsWindow *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_drain ();
+  g_assert_finalize_object (window);
+}
+
+static void
+test_drafts_mid_edit (void)
+{
+  g_autoptr(GFile) dir = ts_draft_store_default_dir ();
+  g_autoptr(TsDraftStore) store = ts_draft_store_new (dir);
+  TsWindow *window;
+  TsWindow *restored;
+  TsPlayground *playground;
+  TsDraftInfo info = { 0 };
+  const char *title;
+
+  /* Two widgets with one title, as while a user renames one: no file could be saved,
+   * but the draft is written all the same. */
+  g_setenv ("TESSERA_AUTOSAVE_SECONDS", "1", TRUE);
+  window = open_example ("meeting-notes");
+  playground = ts_window_get_playground (window);
+  title = ts_block_get_title (ts_playground_get_block (playground, 0));
+  ts_block_set_title (ts_playground_get_block (playground, 1), title);
+  wait_until (draft_exists (store, ts_window_get_draft_id (window)));
+  g_unsetenv ("TESSERA_AUTOSAVE_SECONDS");
+
+  /* It restores as it was, unsaved, with the problem on the card. */
+  info.id = (char *) ts_window_get_draft_id (window);
+  info.title = (char *) ts_playground_get_title (playground);
+  restored = ts_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (restored));
+  ts_window_restore_draft (restored, store, &info);
+  g_assert_null (ts_window_get_last_error (restored));
+  g_assert_nonnull (ts_window_get_playground (restored));
+  g_assert_true (ts_window_get_modified (restored));
+  g_assert_cmpstr (ts_block_get_title (ts_playground_get_block (ts_window_get_playground (restored), 1)),
+                   ==, title);
+  wait_until (ts_card_get_problems (ts_window_get_card (restored, 1)) != NULL);
+  g_assert_nonnull (strstr (ts_card_get_problems (ts_window_get_card (restored, 1)), "unique"));
+
+  g_assert_true (ts_draft_store_delete (store, info.id, NULL));
+  destroy_and_finalize (restored);
+  destroy_and_finalize (window);
+}
+
 /* The child that is killed: it edits a playground and waits to be killed. */
 static int
 run_child_edit (void)
@@ -365,6 +433,7 @@ main (int   argc,
   g_test_add_func ("/ui/editing/undo-and-save", test_editing_undo_and_save);
   g_test_add_func ("/ui/editing/refuses-invalid-save", test_editing_refuses_invalid_save);
   g_test_add_func ("/ui/preferences/round-trip", test_preferences_round_trip);
+  g_test_add_func ("/ui/drafts/mid-edit", test_drafts_mid_edit);
   g_test_add_func ("/ui/drafts/survive-sigkill", test_autosave_survives_sigkill);
 
   status = g_test_run ();
