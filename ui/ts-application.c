@@ -9,11 +9,16 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-preferences-window.h"
+#include "ts-settings.h"
 #include "ts-window.h"
 
 struct _TsApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  gboolean        drafts_checked;
 };
 
 G_DEFINE_FINAL_TYPE (TsApplication, ts_application, ADW_TYPE_APPLICATION)
@@ -32,6 +37,83 @@ find_window_with_file (TsApplication *self,
 }
 
 static void
+restore_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     TsApplication    *self)
+{
+  GPtrArray *drafts = g_object_get_data (G_OBJECT (dialog), "ts-drafts");
+  TsDraftStore *store = g_object_get_data (G_OBJECT (dialog), "ts-store");
+  GtkWindow *hint = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+
+  for (guint i = 0; i < drafts->len; i++)
+    {
+      TsDraftInfo *info = g_ptr_array_index (drafts, i);
+
+      if (g_str_equal (response, "restore"))
+        {
+          TsWindow *window;
+
+          if (TS_IS_WINDOW (hint) && ts_window_is_empty (TS_WINDOW (hint)))
+            window = TS_WINDOW (hint);
+          else
+            window = ts_window_new (self);
+          ts_window_restore_draft (window, store, info);
+          gtk_window_present (GTK_WINDOW (window));
+        }
+      else if (g_str_equal (response, "discard"))
+        ts_draft_store_delete (store, info->id, NULL);
+    }
+}
+
+/* Drafts left when the first window opens were left by a process that did not end
+ * cleanly (the application is unique): offer them back once. */
+static void
+offer_drafts (TsApplication *self,
+              GtkWindow     *window)
+{
+  g_autoptr(GFile) dir = NULL;
+  g_autoptr(TsDraftStore) store = NULL;
+  g_autoptr(GPtrArray) drafts = NULL;
+  g_autoptr(GString) body = NULL;
+  AdwMessageDialog *dialog;
+
+  if (self->drafts_checked)
+    return;
+  self->drafts_checked = TRUE;
+
+  dir = ts_draft_store_default_dir ();
+  store = ts_draft_store_new (dir);
+  drafts = ts_draft_store_list (store, NULL);
+  if (drafts == NULL || drafts->len == 0)
+    return;
+
+  body = g_string_new (ngettext ("Tessera did not close properly. This playground has changes "
+                                 "that were not saved:",
+                                 "Tessera did not close properly. These playgrounds have "
+                                 "changes that were not saved:", drafts->len));
+  for (guint i = 0; i < drafts->len; i++)
+    g_string_append_printf (body, "\n• %s", ((TsDraftInfo *) g_ptr_array_index (drafts, i))->title);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Restore Unsaved Changes?"),
+                                                       body->str));
+  adw_message_dialog_add_responses (dialog,
+                                    "later", _("_Not Now"),
+                                    "discard", _("_Discard"),
+                                    "restore", _("_Restore"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "restore", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "restore");
+  adw_message_dialog_set_close_response (dialog, "later");
+  g_object_set_data_full (G_OBJECT (dialog), "ts-drafts", g_steal_pointer (&drafts),
+                          (GDestroyNotify) g_ptr_array_unref);
+  g_object_set_data_full (G_OBJECT (dialog), "ts-store", g_steal_pointer (&store),
+                          g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (restore_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 ts_application_activate (GApplication *application)
 {
   TsApplication *self = TS_APPLICATION (application);
@@ -42,6 +124,7 @@ ts_application_activate (GApplication *application)
     window = GTK_WINDOW (ts_window_new (self));
 
   gtk_window_present (window);
+  offer_drafts (self, window);
 }
 
 static void
@@ -57,6 +140,33 @@ ts_application_open (GApplication  *application,
   for (int i = 0; i < n_files; i++)
     ts_application_open_file (self, files[i],
                               gtk_application_get_active_window (GTK_APPLICATION (self)));
+
+  offer_drafts (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
+}
+
+static void
+preferences_action_cb (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  TsApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_window_present (GTK_WINDOW (ts_preferences_window_new (parent)));
+}
+
+static void
+color_scheme_changed_cb (TsApplication *self)
+{
+  g_autofree char *scheme = g_settings_get_string (self->settings, TS_SETTINGS_KEY_COLOR_SCHEME);
+  AdwColorScheme color_scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  if (g_str_equal (scheme, "light"))
+    color_scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_str_equal (scheme, "dark"))
+    color_scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), color_scheme);
 }
 
 static void
@@ -114,6 +224,7 @@ static const GActionEntry app_entries[] = {
   { "about", about_action_cb },
   { "quit", quit_action_cb },
   { "new-window", new_window_action_cb },
+  { "preferences", preferences_action_cb },
 };
 
 static void
@@ -123,12 +234,19 @@ ts_application_startup (GApplication *application)
     const char *action;
     const char *accels[2];
   } accels[] = {
-    { "app.new-window", { "<Control>n", NULL } },
+    { "win.new", { "<Control>n", NULL } },
+    { "app.new-window", { "<Control><Shift>n", NULL } },
     { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
     { "win.open", { "<Control>o", NULL } },
     { "win.save", { "<Control>s", NULL } },
     { "win.save-as", { "<Control><Shift>s", NULL } },
     { "win.close", { "<Control>w", NULL } },
+    { "win.undo", { "<Control>z", NULL } },
+    { "win.redo", { "<Control><Shift>z", NULL } },
+    { "win.run-all", { "<Control>Return", NULL } },
+    { "card.run", { "<Control><Shift>Return", NULL } },
+    { "win.toggle-mode", { "<Control>e", NULL } },
   };
   TsApplication *self = TS_APPLICATION (application);
 
@@ -140,12 +258,29 @@ ts_application_startup (GApplication *application)
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
                                            accels[i].accels);
+
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed::" TS_SETTINGS_KEY_COLOR_SCHEME,
+                           G_CALLBACK (color_scheme_changed_cb), self, G_CONNECT_SWAPPED);
+  color_scheme_changed_cb (self);
+}
+
+static void
+ts_application_dispose (GObject *object)
+{
+  TsApplication *self = (TsApplication *) object;
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (ts_application_parent_class)->dispose (object);
 }
 
 static void
 ts_application_class_init (TsApplicationClass *klass)
 {
   GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ts_application_dispose;
 
   application_class->activate = ts_application_activate;
   application_class->open = ts_application_open;

@@ -8,30 +8,16 @@
 #include "ts-card.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
-#include "ts-template.h"
+#include "ts-block-settings.h"
+#include "ts-card-private.h"
+#include "ts-layout.h"
+#include "ts-prompt-editor.h"
 
-/* A card draws one block: its kind, its title and a one-paragraph summary. It keeps no
- * copy of the block's state: every change of the block, and every change of another
- * block that a mention in the summary shows by title, redraws the labels from the model. */
-
-/* Longest summary, in characters, before the label's own line limit applies. */
-#define SUMMARY_MAX_CHARS 400
-
-struct _TsCard
-{
-  GtkWidget     parent_instance;
-
-  TsBlock      *block;
-  TsPlayground *playground;
-
-  GtkImage     *kind_icon;
-  GtkLabel     *kind_label;
-  GtkLabel     *title_label;
-  GtkLabel     *summary_label;
-  GtkLabel     *details_label;
-};
+/* A card draws one block on the canvas. In Edit mode it shows the block's editors, a
+ * menu (rename, duplicate, delete), a settings popover for the generating kinds and the
+ * handles to move and resize it; in Use mode only the inputs and outputs. It keeps no
+ * copy of the block's state: every editor writes to the model and follows it. */
 
 G_DEFINE_FINAL_TYPE (TsCard, ts_card, GTK_TYPE_WIDGET)
 
@@ -39,284 +25,11 @@ enum {
   PROP_0,
   PROP_BLOCK,
   PROP_PLAYGROUND,
+  PROP_EDITING,
   N_PROPS,
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* The summary is one paragraph of Pango markup built from the model's text, so that the
- * label's line limit holds (Pango limits lines per paragraph). Runs of white space fold
- * into one space; a blank line, a Markdown heading or a list item starts a new part after
- * a " · ", its marker dropped. Mentions stand out in bold. It stops at SUMMARY_MAX_CHARS. */
-typedef struct
-{
-  GString  *markup;
-  guint     n_chars;
-  gboolean  pending_space;
-  guint     pending_breaks;
-  gboolean  at_line_start;
-  gboolean  line_is_block;
-  gboolean  last_line_is_block;
-  gboolean  truncated;
-} Summary;
-
-static void
-summary_init (Summary *summary)
-{
-  memset (summary, 0, sizeof *summary);
-  summary->markup = g_string_new (NULL);
-  summary->at_line_start = TRUE;
-}
-
-/* Skips a Markdown block marker ("## ", "- ", "* ", "+ ", "> ") at @p, if there is one. */
-static const char *
-skip_block_marker (const char *p)
-{
-  const char *q = p;
-
-  if (*q == '#')
-    {
-      while (*q == '#')
-        q++;
-    }
-  else if (*q == '-' || *q == '*' || *q == '+' || *q == '>')
-    q++;
-  else
-    return p;
-
-  if (*q != ' ' && *q != '\t')
-    return p;
-
-  while (*q == ' ' || *q == '\t')
-    q++;
-
-  return q;
-}
-
-/* Writes the separator that the white space before the next character stands for. */
-static void
-summary_begin_char (Summary *summary)
-{
-  if (summary->n_chars > 0 && summary->pending_breaks > 0 &&
-      (summary->pending_breaks > 1 || summary->line_is_block || summary->last_line_is_block))
-    g_string_append (summary->markup, " · ");
-  else if (summary->n_chars > 0 && (summary->pending_breaks > 0 || summary->pending_space))
-    g_string_append_c (summary->markup, ' ');
-
-  summary->pending_space = FALSE;
-  summary->pending_breaks = 0;
-  summary->at_line_start = FALSE;
-}
-
-static void
-summary_append_text (Summary    *summary,
-                     const char *text)
-{
-  const char *p = text;
-
-  while (*p != '\0')
-    {
-      gunichar c = g_utf8_get_char (p);
-      char buf[7] = { 0 };
-      g_autofree char *escaped = NULL;
-
-      if (c == '\n')
-        {
-          /* A blank line does not count as the line before the next one. */
-          if (!summary->at_line_start)
-            summary->last_line_is_block = summary->line_is_block;
-          summary->pending_breaks++;
-          summary->at_line_start = TRUE;
-          summary->line_is_block = FALSE;
-          p++;
-          continue;
-        }
-
-      if (g_unichar_isspace (c))
-        {
-          summary->pending_space = TRUE;
-          p = g_utf8_next_char (p);
-          continue;
-        }
-
-      if (summary->at_line_start && !summary->line_is_block)
-        {
-          const char *after = skip_block_marker (p);
-
-          if (after != p)
-            {
-              summary->line_is_block = TRUE;
-              p = after;
-              continue;
-            }
-        }
-
-      if (summary->n_chars >= SUMMARY_MAX_CHARS)
-        {
-          summary->truncated = TRUE;
-          return;
-        }
-
-      summary_begin_char (summary);
-      g_unichar_to_utf8 (c, buf);
-      escaped = g_markup_escape_text (buf, -1);
-      g_string_append (summary->markup, escaped);
-      summary->n_chars++;
-      p = g_utf8_next_char (p);
-    }
-}
-
-static void
-summary_append_mention (Summary    *summary,
-                        const char *mention)
-{
-  g_autofree char *escaped = NULL;
-
-  if (summary->n_chars >= SUMMARY_MAX_CHARS)
-    {
-      summary->truncated = TRUE;
-      return;
-    }
-
-  summary_begin_char (summary);
-  escaped = g_markup_escape_text (mention, -1);
-  g_string_append_printf (summary->markup, "<b>%s</b>", escaped);
-  summary->n_chars += g_utf8_strlen (mention, -1);
-}
-
-static const char *
-get_field (TsCard  *self,
-           TsField  field)
-{
-  if (!ts_block_kind_has_field (ts_block_get_kind (self->block), field))
-    return "";
-
-  return ts_block_get_string (self->block, field);
-}
-
-/* Appends a field as a person reads it: a template's mentions show the title of the
- * widget they name, or the stored id when there is no such widget. */
-static void
-summary_append_field (Summary *summary,
-                      TsCard  *self,
-                      TsField  field)
-{
-  const char *value = get_field (self, field);
-  g_autoptr(GPtrArray) parts = NULL;
-
-  if (ts_field_get_info (field)->type == TS_FIELD_TYPE_TEMPLATE)
-    parts = ts_template_parse (value, NULL);
-
-  if (parts == NULL)
-    {
-      summary_append_text (summary, value);
-      return;
-    }
-
-  for (guint i = 0; i < parts->len; i++)
-    {
-      const TsTemplatePart *part = g_ptr_array_index (parts, i);
-      TsBlock *target = NULL;
-      g_autofree char *mention = NULL;
-
-      if (part->kind == TS_TEMPLATE_PART_TEXT)
-        {
-          summary_append_text (summary, part->value);
-          continue;
-        }
-
-      if (self->playground != NULL)
-        target = ts_playground_lookup_block (self->playground, part->value);
-
-      if (target != NULL)
-        mention = g_strconcat ("@", ts_block_get_title (target), NULL);
-      else
-        mention = g_strdup_printf ("@[%s]", part->value);
-
-      summary_append_mention (summary, mention);
-    }
-}
-
-static gboolean
-field_is_empty (TsCard  *self,
-                TsField  field)
-{
-  const char *value = get_field (self, field);
-
-  for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (!g_unichar_isspace (g_utf8_get_char (p)))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* Returns the summary as markup, and sets @is_placeholder when it stands in for content
- * the block does not have. */
-static char *
-dup_summary_markup (TsCard   *self,
-                    gboolean *is_placeholder)
-{
-  Summary summary;
-  TsField field;
-  const char *empty_text = NULL;
-
-  *is_placeholder = FALSE;
-  summary_init (&summary);
-
-  switch (ts_block_get_kind (self->block))
-    {
-    case TS_BLOCK_KIND_INPUT:
-      if (field_is_empty (self, TS_FIELD_DEFAULT_VALUE) &&
-          !field_is_empty (self, TS_FIELD_PLACEHOLDER))
-        {
-          field = TS_FIELD_PLACEHOLDER;
-          *is_placeholder = TRUE;
-        }
-      else
-        field = TS_FIELD_DEFAULT_VALUE;
-      empty_text = _("No default value");
-      break;
-
-    case TS_BLOCK_KIND_STATIC_TEXT:
-      field = TS_FIELD_CONTENT;
-      empty_text = _("No text yet");
-      break;
-
-    case TS_BLOCK_KIND_DOCUMENT:
-      field = TS_FIELD_CONTENT;
-      empty_text = _("No document attached");
-      break;
-
-    case TS_BLOCK_KIND_TEXT:
-    case TS_BLOCK_KIND_IMAGE:
-      field = TS_FIELD_PROMPT;
-      empty_text = _("No prompt yet");
-      break;
-
-    case TS_BLOCK_KIND_CHAT:
-      field = field_is_empty (self, TS_FIELD_SYSTEM_PROMPT) ? TS_FIELD_CONTEXT
-                                                            : TS_FIELD_SYSTEM_PROMPT;
-      empty_text = _("No instructions yet");
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-
-  summary_append_field (&summary, self, field);
-
-  if (summary.n_chars == 0)
-    {
-      *is_placeholder = TRUE;
-      summary_append_text (&summary, empty_text);
-    }
-  else if (summary.truncated)
-    g_string_append (summary.markup, "…");
-
-  return g_string_free (summary.markup, FALSE);
-}
 
 /* Generating kinds name their provider and model; an empty one defers to the playground's
  * defaults, and those to the user's preference. */
@@ -324,29 +37,21 @@ static char *
 dup_details (TsCard *self)
 {
   TsBlockKind kind = ts_block_get_kind (self->block);
+  gboolean image = kind == TS_BLOCK_KIND_IMAGE;
   const char *provider;
   const char *model;
 
-  if (kind == TS_BLOCK_KIND_DOCUMENT)
-    return g_strdup (get_field (self, TS_FIELD_FILE_NAME));
-
   if (!ts_block_kind_has_field (kind, TS_FIELD_PROVIDER))
-    return g_strdup ("");
+    return g_strdup (ts_block_kind_get_display_name (kind));
 
-  provider = get_field (self, TS_FIELD_PROVIDER);
-  model = get_field (self, TS_FIELD_MODEL);
+  provider = ts_block_get_string (self->block, TS_FIELD_PROVIDER);
+  model = ts_block_get_string (self->block, TS_FIELD_MODEL);
 
-  if (self->playground != NULL)
-    {
-      gboolean image = kind == TS_BLOCK_KIND_IMAGE;
-
-      if (provider[0] == '\0')
-        provider = ts_playground_get_setting (self->playground,
-                                              image ? "image-provider" : "text-provider");
-      if (model[0] == '\0')
-        model = ts_playground_get_setting (self->playground,
-                                           image ? "image-model" : "text-model");
-    }
+  if (provider[0] == '\0')
+    provider = ts_playground_get_setting (self->playground,
+                                          image ? "image-provider" : "text-provider");
+  if (model[0] == '\0')
+    model = ts_playground_get_setting (self->playground, image ? "image-model" : "text-model");
 
   if (provider[0] != '\0' && model[0] != '\0')
     /* Translators: a widget's model provider and model, such as "ollama · llama3.2" */
@@ -360,44 +65,65 @@ dup_details (TsCard *self)
 }
 
 static void
-update_summary (TsCard *self)
+update_details (TsCard *self)
 {
-  g_autofree char *markup = NULL;
-  g_autofree char *details = NULL;
-  gboolean is_placeholder;
+  g_autofree char *details = dup_details (self);
 
-  g_assert (TS_IS_CARD (self));
-
-  markup = dup_summary_markup (self, &is_placeholder);
-  gtk_label_set_markup (self->summary_label, markup);
-
-  if (is_placeholder)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "empty");
-      gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "dim-label");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->summary_label), "empty");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->summary_label), "dim-label");
-    }
-
-  details = dup_details (self);
   gtk_label_set_text (self->details_label, details);
-  gtk_widget_set_visible (GTK_WIDGET (self->details_label), details[0] != '\0');
 }
 
 static void
 update_title (TsCard *self)
 {
   const char *title = ts_block_get_title (self->block);
+  g_autofree char *label = NULL;
 
-  g_assert (TS_IS_CARD (self));
+  ts_title_label_set_text (self->title_label, title);
 
-  gtk_label_set_text (self->title_label, title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
+  /* Translators: the accessible name of a card: its title and its kind */
+  label = g_strdup_printf (_("%s, %s"), title,
+                           ts_block_kind_get_display_name (ts_block_get_kind (self->block)));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+static void
+update_mode (TsCard *self)
+{
+  gboolean has_settings = ts_block_kind_has_field (ts_block_get_kind (self->block),
+                                                   TS_FIELD_PROVIDER);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->drag_handle), self->editing);
+  gtk_widget_set_visible (GTK_WIDGET (self->menu_button), self->editing);
+  gtk_widget_set_visible (GTK_WIDGET (self->settings_button), self->editing && has_settings);
+  gtk_widget_set_visible (GTK_WIDGET (self->resize_handle), self->editing);
+  gtk_widget_set_visible (GTK_WIDGET (self->details_label), self->editing);
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_icon),
+                          self->editing && self->problems != NULL);
+  ts_title_label_set_editable (self->title_label, self->editing);
+  gtk_stack_set_visible_child_name (self->body, self->editing ? "edit" : "use");
+
+  if (self->editing)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "editing");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "editing");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.rename", self->editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.duplicate", self->editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.delete", self->editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.move", self->editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.resize", self->editing);
+}
+
+/* A title the user commits goes to the model; an empty one is refused. */
+static void
+title_commit_cb (TsCard       *self,
+                 const char   *text,
+                 TsTitleLabel *label)
+{
+  g_autofree char *title = g_strstrip (g_strdup (text));
+
+  if (title[0] != '\0')
+    ts_block_set_title (self->block, title);
 }
 
 static void
@@ -405,55 +131,77 @@ block_notify_cb (TsCard     *self,
                  GParamSpec *pspec,
                  TsBlock    *block)
 {
-  g_assert (TS_IS_CARD (self));
-  g_assert (TS_IS_BLOCK (block));
-
-  /* Outputs and the layout cell are not part of what a card shows. */
-  if (g_str_equal (pspec->name, "output") ||
-      g_str_equal (pspec->name, "column") || g_str_equal (pspec->name, "row") ||
-      g_str_equal (pspec->name, "column-span") || g_str_equal (pspec->name, "row-span"))
-    return;
-
   if (g_str_equal (pspec->name, "title"))
     update_title (self);
+  else if (g_str_equal (pspec->name, "provider") || g_str_equal (pspec->name, "model"))
+    update_details (self);
+}
+
+static void
+rename_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  ts_card_start_rename (TS_CARD (widget));
+}
+
+static void
+duplicate_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  TsCard *self = TS_CARD (widget);
+
+  ts_layout_duplicate (self->playground, self->block);
+}
+
+/* The window deletes, so it can offer to undo; a card on its own deletes itself. */
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  TsCard *self = TS_CARD (widget);
+
+  if (!gtk_widget_activate_action (widget, "win.delete-block", "s", ts_block_get_id (self->block)))
+    ts_playground_remove_block (self->playground, self->block);
+}
+
+static void
+move_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  TsCard *self = TS_CARD (widget);
+  const char *direction = g_variant_get_string (param, NULL);
+  int dx = 0, dy = 0;
+
+  if (g_str_equal (direction, "left"))
+    dx = -1;
+  else if (g_str_equal (direction, "right"))
+    dx = 1;
+  else if (g_str_equal (direction, "up"))
+    dy = -1;
+  else if (g_str_equal (direction, "down"))
+    dy = 1;
   else
-    update_summary (self);
-}
+    g_return_if_reached ();
 
-/* A mention shows the title of the widget it names, so renaming another widget, or
- * adding or removing one, can change this card's summary. */
-static void
-playground_block_changed_cb (TsCard       *self,
-                             TsBlock      *block,
-                             const char   *property,
-                             TsPlayground *playground)
-{
-  g_assert (TS_IS_CARD (self));
+  if (g_str_equal (action_name, "card.move"))
+    ts_layout_move_by (self->playground, self->block, dx, dy);
+  else
+    ts_layout_resize_by (self->playground, self->block, dx, dy);
 
-  if (block != self->block && g_strcmp0 (property, "title") == 0)
-    update_summary (self);
+  /* Keep the focus where it was: the card may have moved across the canvas. */
+  gtk_widget_queue_resize (widget);
 }
 
 static void
-playground_items_changed_cb (TsCard     *self,
-                             guint       position,
-                             guint       removed,
-                             guint       added,
-                             GListModel *model)
+choose_document_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
 {
-  g_assert (TS_IS_CARD (self));
-
-  update_summary (self);
-}
-
-static void
-playground_setting_changed_cb (TsCard       *self,
-                               GParamSpec   *pspec,
-                               TsPlayground *playground)
-{
-  g_assert (TS_IS_CARD (self));
-
-  update_summary (self);
+  _ts_card_choose_document (TS_CARD (widget));
 }
 
 static void
@@ -465,56 +213,64 @@ ts_card_constructed (GObject *object)
   G_OBJECT_CLASS (ts_card_parent_class)->constructed (object);
 
   g_return_if_fail (TS_IS_BLOCK (self->block));
+  g_return_if_fail (TS_IS_PLAYGROUND (self->playground));
 
   kind = ts_block_get_kind (self->block);
   gtk_image_set_from_icon_name (self->kind_icon, ts_block_kind_get_icon_name (kind));
-  gtk_label_set_text (self->kind_label, ts_block_kind_get_display_name (kind));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->kind_icon), ts_block_kind_get_display_name (kind));
+  gtk_widget_add_css_class (GTK_WIDGET (self), ts_block_kind_to_string (kind));
+
+  if (ts_block_kind_has_field (kind, TS_FIELD_PROVIDER))
+    gtk_menu_button_set_popover (self->settings_button,
+                                 ts_block_settings_new (self->playground, self->block));
+
+  gtk_stack_add_named (self->body, _ts_card_build_editor (self), "edit");
+  gtk_stack_add_named (self->body, _ts_card_build_view (self), "use");
 
   g_signal_connect_object (self->block, "notify", G_CALLBACK (block_notify_cb), self,
                            G_CONNECT_SWAPPED);
-
-  if (self->playground != NULL)
-    {
-      const char * const *keys = ts_playground_list_setting_keys ();
-
-      g_signal_connect_object (self->playground, "block-changed",
-                               G_CALLBACK (playground_block_changed_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->playground, "items-changed",
-                               G_CALLBACK (playground_items_changed_cb), self,
-                               G_CONNECT_SWAPPED);
-
-      for (guint i = 0; keys[i] != NULL; i++)
-        {
-          g_autofree char *signal = g_strconcat ("notify::", keys[i], NULL);
-
-          g_signal_connect_object (self->playground, signal,
-                                   G_CALLBACK (playground_setting_changed_cb), self,
-                                   G_CONNECT_SWAPPED);
-        }
-    }
+  g_signal_connect_object (self->playground, "notify", G_CALLBACK (update_details), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->title_label, "commit", G_CALLBACK (title_commit_cb), self,
+                           G_CONNECT_SWAPPED);
 
   update_title (self);
-  update_summary (self);
+  update_details (self);
+  update_mode (self);
 }
 
 static void
 ts_card_dispose (GObject *object)
 {
   TsCard *self = (TsCard *) object;
-
   GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_CARD);
 
-  /* The template's root box is not a bound child, so it is not unparented above. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
 
+  self->prompt_editor = NULL;
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->block);
   g_clear_object (&self->playground);
 
   G_OBJECT_CLASS (ts_card_parent_class)->dispose (object);
+}
+
+static void
+ts_card_finalize (GObject *object)
+{
+  TsCard *self = (TsCard *) object;
+
+  g_clear_pointer (&self->problems, g_free);
+
+  G_OBJECT_CLASS (ts_card_parent_class)->finalize (object);
 }
 
 static void
@@ -533,6 +289,10 @@ ts_card_get_property (GObject    *object,
 
     case PROP_PLAYGROUND:
       g_value_set_object (value, self->playground);
+      break;
+
+    case PROP_EDITING:
+      g_value_set_boolean (value, self->editing);
       break;
 
     default:
@@ -558,9 +318,31 @@ ts_card_set_property (GObject      *object,
       self->playground = g_value_dup_object (value);
       break;
 
+    case PROP_EDITING:
+      ts_card_set_editing (self, g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+add_arrow_bindings (GtkWidgetClass  *widget_class,
+                    GdkModifierType  modifiers,
+                    const char      *action)
+{
+  static const struct {
+    guint keyval;
+    const char *direction;
+  } keys[] = {
+    { GDK_KEY_Left, "left" }, { GDK_KEY_Right, "right" },
+    { GDK_KEY_Up, "up" }, { GDK_KEY_Down, "down" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_widget_class_add_binding_action (widget_class, keys[i].keyval, modifiers, action,
+                                         "s", keys[i].direction);
 }
 
 static void
@@ -571,6 +353,7 @@ ts_card_class_init (TsCardClass *klass)
 
   object_class->constructed = ts_card_constructed;
   object_class->dispose = ts_card_dispose;
+  object_class->finalize = ts_card_finalize;
   object_class->get_property = ts_card_get_property;
   object_class->set_property = ts_card_set_property;
 
@@ -580,40 +363,73 @@ ts_card_class_init (TsCardClass *klass)
   properties[PROP_PLAYGROUND] =
     g_param_spec_object ("playground", NULL, NULL, TS_TYPE_PLAYGROUND,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_EDITING] =
+    g_param_spec_boolean ("editing", NULL, NULL, TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/ts-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, TsCard, root);
+  gtk_widget_class_bind_template_child (widget_class, TsCard, drag_handle);
   gtk_widget_class_bind_template_child (widget_class, TsCard, kind_icon);
-  gtk_widget_class_bind_template_child (widget_class, TsCard, kind_label);
   gtk_widget_class_bind_template_child (widget_class, TsCard, title_label);
-  gtk_widget_class_bind_template_child (widget_class, TsCard, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, TsCard, state_label);
+  gtk_widget_class_bind_template_child (widget_class, TsCard, problem_icon);
+  gtk_widget_class_bind_template_child (widget_class, TsCard, settings_button);
+  gtk_widget_class_bind_template_child (widget_class, TsCard, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, TsCard, body);
   gtk_widget_class_bind_template_child (widget_class, TsCard, details_label);
+  gtk_widget_class_bind_template_child (widget_class, TsCard, resize_handle);
+
+  gtk_widget_class_install_action (widget_class, "card.rename", NULL, rename_action);
+  gtk_widget_class_install_action (widget_class, "card.duplicate", NULL, duplicate_action);
+  gtk_widget_class_install_action (widget_class, "card.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "card.move", "s", move_action);
+  gtk_widget_class_install_action (widget_class, "card.resize", "s", move_action);
+  gtk_widget_class_install_action (widget_class, "card.choose-document", NULL,
+                                   choose_document_action);
+
+  add_arrow_bindings (widget_class, GDK_ALT_MASK, "card.move");
+  add_arrow_bindings (widget_class, GDK_ALT_MASK | GDK_SHIFT_MASK, "card.resize");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "card.rename", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
+                                       "card.duplicate", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "tscard");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+
+  g_type_ensure (TS_TYPE_PROMPT_EDITOR);
+  g_type_ensure (TS_TYPE_TITLE_LABEL);
 }
 
 static void
 ts_card_init (TsCard *self)
 {
+  self->editing = TRUE;
+  self->cancellable = g_cancellable_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->drag_handle), "grab");
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->resize_handle), "se-resize");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->problem_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Problems"), -1);
 }
 
 /**
  * ts_card_new:
  * @block: the block to show
- * @playground: (nullable): the playground of @block, which names the widgets that
- *   @block mentions; without it a mention shows the id it stores
+ * @playground: the playground of @block
  *
- * Returns: (transfer floating): a new card
+ * Returns: (transfer floating): a new card, in Edit mode
  */
 GtkWidget *
 ts_card_new (TsBlock      *block,
              TsPlayground *playground)
 {
   g_return_val_if_fail (TS_IS_BLOCK (block), NULL);
-  g_return_val_if_fail (playground == NULL || TS_IS_PLAYGROUND (playground), NULL);
+  g_return_val_if_fail (TS_IS_PLAYGROUND (playground), NULL);
 
   return g_object_new (TS_TYPE_CARD,
                        "block", block,
@@ -639,7 +455,7 @@ ts_card_get_block (TsCard *self)
  * ts_card_get_playground:
  * @self: a #TsCard
  *
- * Returns: (transfer none) (nullable): the playground of the block
+ * Returns: (transfer none): the playground of the block
  */
 TsPlayground *
 ts_card_get_playground (TsCard *self)
@@ -647,4 +463,140 @@ ts_card_get_playground (TsCard *self)
   g_return_val_if_fail (TS_IS_CARD (self), NULL);
 
   return self->playground;
+}
+
+gboolean
+ts_card_get_editing (TsCard *self)
+{
+  g_return_val_if_fail (TS_IS_CARD (self), FALSE);
+
+  return self->editing;
+}
+
+/**
+ * ts_card_set_editing:
+ * @self: a #TsCard
+ * @editing: %TRUE for Edit mode, %FALSE for Use mode
+ */
+void
+ts_card_set_editing (TsCard   *self,
+                     gboolean  editing)
+{
+  g_return_if_fail (TS_IS_CARD (self));
+
+  editing = !!editing;
+  if (self->editing == editing)
+    return;
+
+  self->editing = editing;
+  if (self->block != NULL)
+    update_mode (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITING]);
+}
+
+/**
+ * ts_card_set_problems:
+ * @self: a #TsCard
+ * @problems: (nullable): what is wrong with the block, one problem a line
+ *
+ * Shows a warning sign that tells @problems, or none.
+ */
+void
+ts_card_set_problems (TsCard     *self,
+                      const char *problems)
+{
+  g_return_if_fail (TS_IS_CARD (self));
+
+  if (problems != NULL && problems[0] == '\0')
+    problems = NULL;
+
+  if (g_strcmp0 (self->problems, problems) == 0)
+    return;
+
+  g_free (self->problems);
+  self->problems = g_strdup (problems);
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->problem_icon), problems);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->problem_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  problems != NULL ? problems : "", -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_icon), self->editing && problems != NULL);
+
+  if (problems != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "has-problems");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "has-problems");
+}
+
+/**
+ * ts_card_get_problems:
+ * @self: a #TsCard
+ *
+ * Returns: (nullable): the problems @self shows
+ */
+const char *
+ts_card_get_problems (TsCard *self)
+{
+  g_return_val_if_fail (TS_IS_CARD (self), NULL);
+
+  return self->problems;
+}
+
+/**
+ * ts_card_start_rename:
+ * @self: a #TsCard
+ *
+ * Lets the user edit the title in place, in Edit mode.
+ */
+void
+ts_card_start_rename (TsCard *self)
+{
+  g_return_if_fail (TS_IS_CARD (self));
+
+  if (!self->editing)
+    return;
+
+  ts_title_label_start_editing (self->title_label);
+}
+
+/**
+ * ts_card_get_drag_handle:
+ * @self: a #TsCard
+ *
+ * Returns: (transfer none): the handle to drag the card by
+ */
+GtkWidget *
+ts_card_get_drag_handle (TsCard *self)
+{
+  g_return_val_if_fail (TS_IS_CARD (self), NULL);
+
+  return GTK_WIDGET (self->drag_handle);
+}
+
+/**
+ * ts_card_get_resize_handle:
+ * @self: a #TsCard
+ *
+ * Returns: (transfer none): the handle to resize the card by
+ */
+GtkWidget *
+ts_card_get_resize_handle (TsCard *self)
+{
+  g_return_val_if_fail (TS_IS_CARD (self), NULL);
+
+  return GTK_WIDGET (self->resize_handle);
+}
+
+/**
+ * ts_card_get_prompt_editor:
+ * @self: a #TsCard
+ *
+ * Returns: (transfer none) (nullable): the editor of the main template of the block
+ */
+GtkWidget *
+ts_card_get_prompt_editor (TsCard *self)
+{
+  g_return_val_if_fail (TS_IS_CARD (self), NULL);
+
+  return self->prompt_editor;
 }

@@ -16,9 +16,19 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TsCard, ts_card, TS, CARD, GtkWidget)
 
-GtkWidget    *ts_card_new            (TsBlock      *block,
-                                      TsPlayground *playground);
-TsBlock      *ts_card_get_block      (TsCard       *self);
-TsPlayground *ts_card_get_playground (TsCard       *self);
+GtkWidget    *ts_card_new               (TsBlock      *block,
+                                         TsPlayground *playground);
+TsBlock      *ts_card_get_block         (TsCard       *self);
+TsPlayground *ts_card_get_playground    (TsCard       *self);
+gboolean      ts_card_get_editing       (TsCard       *self);
+void          ts_card_set_editing       (TsCard       *self,
+                                         gboolean      editing);
+void          ts_card_set_problems      (TsCard       *self,
+                                         const char   *problems);
+const char   *ts_card_get_problems      (TsCard       *self);
+void          ts_card_start_rename      (TsCard       *self);
+GtkWidget    *ts_card_get_drag_handle   (TsCard       *self);
+GtkWidget    *ts_card_get_resize_handle (TsCard       *self);
+GtkWidget    *ts_card_get_prompt_editor (TsCard       *self);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "ts-format.h"
+#include "ts-layout.h"
 #include "ts-window-private.h"
 
 /* The window's verbs: open, open an example, save, save as, close. The keys that go with
@@ -232,6 +233,200 @@ save_action (GtkWidget  *widget,
 }
 
 static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *param)
+{
+  TsWindow *self = TS_WINDOW (widget);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  TsWindow *window = self;
+
+  /* One window per document: a window that shows one opens another. */
+  if (!ts_window_is_empty (self) && TS_IS_APPLICATION (application))
+    window = ts_window_new (TS_APPLICATION (application));
+
+  ts_window_new_playground (window);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+add_block_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  TsWindow *self = TS_WINDOW (widget);
+  TsBlockKind kind;
+  TsBlock *block;
+  TsCard *card;
+
+  if (self->playground == NULL ||
+      !ts_block_kind_from_string (g_variant_get_string (param, NULL), &kind))
+    return;
+
+  ts_history_begin_group (self->history);
+  block = ts_playground_add_block (self->playground, kind);
+  switch (kind)
+    {
+    case TS_BLOCK_KIND_INPUT:
+      ts_block_set_string (block, TS_FIELD_PLACEHOLDER, _("Type here"));
+      ts_block_set_layout (block, 0, ts_layout_get_end_row (self->playground) - 1, 6, 1);
+      break;
+
+    case TS_BLOCK_KIND_STATIC_TEXT:
+      ts_block_set_string (block, TS_FIELD_CONTENT, _("## Welcome\n\nTell people what this playground does."));
+      break;
+
+    case TS_BLOCK_KIND_TEXT:
+      ts_block_set_string (block, TS_FIELD_PROMPT, _("Write a short paragraph about "));
+      break;
+
+    case TS_BLOCK_KIND_IMAGE:
+      ts_block_set_string (block, TS_FIELD_PROMPT, _("A watercolour painting of "));
+      break;
+
+    case TS_BLOCK_KIND_CHAT:
+      ts_block_set_string (block, TS_FIELD_SYSTEM_PROMPT, _("You are a helpful assistant. Answer briefly."));
+      break;
+
+    case TS_BLOCK_KIND_DOCUMENT:
+    default:
+      break;
+    }
+  ts_history_end_group (self->history);
+
+  card = ts_canvas_find_card (TS_CANVAS (self->canvas), block);
+  if (card != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (card));
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  TsWindow *self = TS_WINDOW (widget);
+
+  if (self->history == NULL)
+    return;
+
+  if (g_str_equal (action_name, "win.undo"))
+    ts_history_undo (self->history);
+  else
+    ts_history_redo (self->history);
+}
+
+static void
+delete_block_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  TsWindow *self = TS_WINDOW (widget);
+  TsBlock *block;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (self->playground == NULL)
+    return;
+
+  block = ts_playground_lookup_block (self->playground, g_variant_get_string (param, NULL));
+  if (block == NULL)
+    return;
+
+  /* Translators: %s is a widget title */
+  title = g_strdup_printf (_("“%s” deleted"), ts_block_get_title (block));
+  ts_history_seal (self->history);
+  ts_playground_remove_block (self->playground, block);
+  ts_history_seal (self->history);
+
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo");
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+nothing_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+}
+
+static void
+toggle_mode_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  TsWindow *self = TS_WINDOW (widget);
+
+  if (self->playground != NULL)
+    g_object_set (self, "mode", g_str_equal (self->mode, "edit") ? "use" : "edit", NULL);
+}
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
+
+  open_file (TS_WINDOW (widget), file);
+}
+
+static gboolean
+is_playground_uri (const char *uri)
+{
+  return g_str_has_suffix (uri, TS_FORMAT_FILE_EXTENSION) && g_str_has_prefix (uri, "file:");
+}
+
+/* Lists the last playgrounds opened or saved, newest first. */
+void
+_ts_window_update_recent (TsWindow *self)
+{
+  GtkRecentManager *manager = gtk_recent_manager_get_default ();
+  GList *items = gtk_recent_manager_get_items (manager);
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  guint n = 0;
+
+  g_menu_remove_all (self->recent_menu);
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      if (is_playground_uri (gtk_recent_info_get_uri (l->data)) && gtk_recent_info_exists (l->data))
+        g_ptr_array_add (found, l->data);
+    }
+
+  for (guint i = 0; i < found->len && n < 8; i++, n++)
+    {
+      GtkRecentInfo *info = g_ptr_array_index (found, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
+
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s",
+                                         gtk_recent_info_get_uri (info));
+      g_menu_append_item (self->recent_menu, item);
+    }
+
+  if (n == 0)
+    g_menu_append (self->recent_menu, _("No Recent Playgrounds"), "win.export");
+
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+void
+_ts_window_add_recent (TsWindow *self,
+                       GFile    *file)
+{
+  g_autofree char *uri = NULL;
+
+  if (file == NULL || !g_file_is_native (file))
+    return;
+
+  uri = g_file_get_uri (file);
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  _ts_window_update_recent (self);
+}
+
+static void
 close_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *param)
@@ -249,4 +444,14 @@ _ts_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.close", NULL, close_action);
   gtk_widget_class_install_action (widget_class, "win.show-warnings", NULL,
                                    show_warnings_action);
+  gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "win.add-block", "s", add_block_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-block", "s", delete_block_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.run-all", NULL, nothing_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, nothing_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-mode", NULL, toggle_mode_action);
+  gtk_widget_class_install_property_action (widget_class, "win.mode", "mode");
 }

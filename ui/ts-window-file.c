@@ -19,8 +19,8 @@
 
 /* Lists each problem on a line, "PATH: reason", and how many more there are past
  * MAX_PROBLEM_LINES. */
-static char *
-dup_problem_list (GPtrArray *problems)
+char *
+_ts_window_dup_problem_list (GPtrArray *problems)
 {
   GString *str = g_string_new (NULL);
   guint n_shown = MIN (problems->len, MAX_PROBLEM_LINES);
@@ -83,7 +83,7 @@ load_cb (GObject      *object,
       heading = g_strdup_printf (_("Could not open “%s”"), name);
 
       if (problems->len > 0 && g_error_matches (error, TS_FORMAT_ERROR, TS_FORMAT_ERROR_INVALID))
-        body = dup_problem_list (problems);
+        body = _ts_window_dup_problem_list (problems);
       else
         body = g_strdup (error->message);
 
@@ -97,6 +97,7 @@ load_cb (GObject      *object,
 
   g_clear_pointer (&self->warnings, g_free);
   _ts_window_set_document (self, playground, file);
+  _ts_window_add_recent (self, file);
 
   n_warnings = ts_problems_count (problems, TS_SEVERITY_WARNING);
   if (n_warnings > 0)
@@ -104,7 +105,7 @@ load_cb (GObject      *object,
       g_autofree char *title = NULL;
       AdwToast *toast;
 
-      self->warnings = dup_problem_list (problems);
+      self->warnings = _ts_window_dup_problem_list (problems);
 
       title = g_strdup_printf (ngettext ("Opened with %u warning", "Opened with %u warnings",
                                          n_warnings),
@@ -178,6 +179,7 @@ typedef struct
 {
   GFile        *file;
   GApplication *application;
+  guint64       revision;
 } SaveData;
 
 static void
@@ -218,9 +220,16 @@ save_cb (GObject      *object,
       return;
     }
 
-  /* The file now holds what the window shows, unless another document arrived meanwhile. */
+  /* The file now holds what the window shows, unless another document arrived meanwhile;
+   * edits made during the write stay unsaved. */
   if (!self->disposed && self->playground == TS_PLAYGROUND (object))
-    _ts_window_set_file (self, data->file);
+    {
+      _ts_window_set_file (self, data->file);
+      _ts_window_mark_saved (self, data->revision);
+      if (!ts_window_get_modified (self))
+        _ts_window_discard_draft (self);
+      _ts_window_add_recent (self, data->file);
+    }
 
   g_task_return_boolean (task, TRUE);
 }
@@ -261,6 +270,7 @@ ts_window_save_file_async (TsWindow            *self,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
   GtkApplication *application;
   SaveData *data;
 
@@ -268,8 +278,22 @@ ts_window_save_file_async (TsWindow            *self,
   g_return_if_fail (G_IS_FILE (file));
   g_return_if_fail (TS_IS_PLAYGROUND (self->playground));
 
+  /* Never write a file that would not open again. */
+  problems = ts_playground_check (self->playground, NULL);
+  if (ts_problems_count (problems, TS_SEVERITY_ERROR) > 0)
+    {
+      g_autofree char *body = _ts_window_dup_problem_list (problems);
+
+      _ts_window_show_error (self, _("Fix These Problems Before Saving"), body);
+      g_task_report_new_error (self, callback, user_data, ts_window_save_file_async,
+                               TS_FORMAT_ERROR, TS_FORMAT_ERROR_INVALID,
+                               "%s", _("The playground has problems"));
+      return;
+    }
+
   data = g_new0 (SaveData, 1);
   data->file = g_object_ref (file);
+  data->revision = ts_playground_get_revision (self->playground);
   application = gtk_window_get_application (GTK_WINDOW (self));
   if (application != NULL)
     {

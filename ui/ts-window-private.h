@@ -5,6 +5,10 @@
 
 #pragma once
 
+#include "ts-canvas.h"
+#include "ts-draft.h"
+#include "ts-history.h"
+#include "ts-title-label.h"
 #include "ts-window.h"
 
 G_BEGIN_DECLS
@@ -14,23 +18,39 @@ struct _TsWindow
   AdwApplicationWindow  parent_instance;
 
   TsPlayground         *playground;
+  TsHistory            *history;
   GFile                *file;
   GFile                *loading_file;
   GCancellable         *cancellable;
   GSignalGroup         *playground_signals;
+  GSignalGroup         *history_signals;
   GtkNativeDialog      *chooser;
+  GtkWidget            *canvas;
+  TsDraftStore         *drafts;
+  char                 *draft_id;
   char                 *last_error;
   char                 *warnings;
+  char                 *mode;
+  guint64               saved_revision;
+  guint                 autosave_id;
+  guint                 check_id;
   guint                 n_pending;
+  guint                 n_problems;
   gboolean              disposed;
+  gboolean              closing;
 
   AdwWindowTitle       *window_title;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
-  GtkLabel             *title_label;
   GtkLabel             *description_label;
-  GtkLabel             *count_label;
-  GtkListBox           *card_list;
+  GtkBox               *document_box;
+  GtkWidget            *no_widgets_page;
+  TsTitleLabel         *title_entry;
+  GtkLabel             *modified_label;
+  GtkWidget            *add_button;
+  GtkWidget            *mode_box;
+  GtkWidget            *run_button;
+  GMenu                *recent_menu;
 };
 
 /* ts-window.c */
@@ -45,15 +65,26 @@ void      _ts_window_set_last_error     (TsWindow       *self,
                                          const char     *message);
 void      _ts_window_begin_busy         (TsWindow       *self);
 void      _ts_window_end_busy           (TsWindow       *self);
+void      _ts_window_mark_saved         (TsWindow       *self,
+                                         guint64         revision);
 void      _ts_window_show_message       (TsWindow       *self,
                                          const char     *heading,
                                          const char     *body);
 void      _ts_window_show_error         (TsWindow       *self,
                                          const char     *heading,
                                          const char     *body);
+char     *_ts_window_dup_problem_list   (GPtrArray      *problems);
 
 /* ts-window-actions.c */
 void      _ts_window_class_add_actions  (GtkWidgetClass *widget_class);
 void      _ts_window_clear_chooser      (TsWindow       *self);
+void      _ts_window_update_recent      (TsWindow       *self);
+void      _ts_window_add_recent         (TsWindow       *self,
+                                         GFile          *file);
+
+/* ts-window-draft.c */
+void      _ts_window_schedule_autosave  (TsWindow       *self);
+void      _ts_window_discard_draft      (TsWindow       *self);
+gboolean  _ts_window_close_request      (TsWindow       *self);
 
 G_END_DECLS

@@ -8,7 +8,11 @@
 #include "ts-window.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "ts-format.h"
+#include "ts-problem.h"
+#include "ts-settings.h"
 #include "ts-utils.h"
 #include "ts-window-private.h"
 
@@ -24,6 +28,8 @@ enum {
   PROP_FILE,
   PROP_BUSY,
   PROP_LAST_ERROR,
+  PROP_MODIFIED,
+  PROP_MODE,
   N_PROPS,
 };
 
@@ -51,31 +57,35 @@ static void
 update_title (TsWindow *self)
 {
   g_autofree char *subtitle = NULL;
+  g_autofree char *window_title = NULL;
   const char *title;
+  gboolean modified = ts_window_get_modified (self);
 
   g_assert (TS_IS_WINDOW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->title_entry), self->playground != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->window_title), self->playground == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->modified_label), modified);
 
   if (self->playground == NULL)
     {
       adw_window_title_set_title (self->window_title, _("Tessera"));
-      adw_window_title_set_subtitle (self->window_title, NULL);
       gtk_window_set_title (GTK_WINDOW (self), _("Tessera"));
       return;
     }
 
   title = ts_playground_get_title (self->playground);
-  if (title[0] == '\0')
-    title = _("Untitled Playground");
+  ts_title_label_set_text (self->title_entry, title);
 
   if (_ts_window_is_example (self->file))
     subtitle = g_strdup (_("Example"));
   else if (self->file != NULL)
     subtitle = _ts_window_dup_display_name (self->file);
 
-  adw_window_title_set_title (self->window_title, title);
-  adw_window_title_set_subtitle (self->window_title, subtitle);
-  gtk_window_set_title (GTK_WINDOW (self), title);
-  gtk_label_set_text (self->title_label, title);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_entry), subtitle);
+  window_title = g_strdup_printf ("%s%s", modified ? "• " : "",
+                                  title[0] != '\0' ? title : _("Untitled Playground"));
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
 }
 
 static void
@@ -93,24 +103,37 @@ update_description (TsWindow *self)
 static void
 update_count (TsWindow *self)
 {
-  g_autofree char *text = NULL;
   guint n_blocks;
 
   g_assert (TS_IS_WINDOW (self));
 
   n_blocks = self->playground != NULL ? ts_playground_get_n_blocks (self->playground) : 0;
-  text = g_strdup_printf (ngettext ("%u Widget", "%u Widgets", n_blocks), n_blocks);
-  gtk_label_set_text (self->count_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->count_label), n_blocks > 0);
+  gtk_widget_set_visible (self->no_widgets_page, self->playground != NULL && n_blocks == 0);
 }
 
 static void
 update_actions (TsWindow *self)
 {
-  gboolean can_save = self->playground != NULL && self->n_pending == 0;
+  gboolean has_document = self->playground != NULL;
+  gboolean can_save = has_document && self->n_pending == 0;
+  gboolean editing = g_strcmp0 (self->mode, "edit") == 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", can_save);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", can_save);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-block", has_document && editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mode", has_document);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
+                                 self->history != NULL && ts_history_can_undo (self->history));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
+                                 self->history != NULL && ts_history_can_redo (self->history));
+  /* Running widgets and sharing come with the runner and the sharing issue. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-all", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
+
+  gtk_widget_set_visible (self->add_button, has_document && editing);
+  gtk_widget_set_visible (self->mode_box, has_document);
+  gtk_widget_set_visible (self->run_button, has_document);
+  ts_title_label_set_editable (self->title_entry, editing);
 }
 
 void
@@ -176,22 +199,71 @@ _ts_window_show_error (TsWindow   *self,
   _ts_window_show_message (self, heading, body);
 }
 
-static GtkWidget *
-create_card_cb (gpointer item,
-                gpointer user_data)
+static void
+free_string (gpointer data)
+{
+  if (data != NULL)
+    g_string_free (data, TRUE);
+}
+
+/* Shows on each card the problems ts_playground_check() finds in its block, so that
+ * nothing the loader would refuse goes unnoticed before a save. */
+static gboolean
+check_cb (gpointer user_data)
 {
   TsWindow *self = user_data;
-  GtkWidget *row;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  guint n_blocks;
 
-  g_assert (TS_IS_BLOCK (item));
-  g_assert (TS_IS_WINDOW (self));
+  self->check_id = 0;
+  if (self->playground == NULL || self->canvas == NULL)
+    return G_SOURCE_REMOVE;
 
-  row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), ts_card_new (item, self->playground));
+  n_blocks = ts_playground_get_n_blocks (self->playground);
+  problems = ts_playground_check (self->playground, NULL);
+  self->n_problems = ts_problems_count (problems, TS_SEVERITY_ERROR);
+  texts = g_ptr_array_new_with_free_func (free_string);
+  for (guint i = 0; i < n_blocks; i++)
+    g_ptr_array_add (texts, NULL);
 
-  return row;
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const TsProblem *problem = g_ptr_array_index (problems, i);
+      guint index;
+      char *end;
+
+      if (problem->path == NULL || !g_str_has_prefix (problem->path, "widgets["))
+        continue;
+
+      index = g_ascii_strtoull (problem->path + strlen ("widgets["), &end, 10);
+      if (index >= n_blocks || *end != ']')
+        continue;
+
+      if (texts->pdata[index] == NULL)
+        texts->pdata[index] = g_string_new (NULL);
+      else
+        g_string_append_c (texts->pdata[index], '\n');
+      g_string_append_printf (texts->pdata[index], "%s: %s", end[1] == '.' ? end + 2 : "",
+                              problem->message);
+    }
+
+  for (guint i = 0; i < n_blocks; i++)
+    {
+      GString *text = texts->pdata[i];
+
+      ts_card_set_problems (ts_canvas_get_card (TS_CANVAS (self->canvas), i),
+                            text != NULL ? text->str : NULL);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_check (TsWindow *self)
+{
+  if (self->check_id == 0)
+    self->check_id = g_idle_add_full (G_PRIORITY_LOW, check_cb, self, NULL);
 }
 
 void
@@ -202,24 +274,43 @@ _ts_window_set_document (TsWindow     *self,
   g_assert (TS_IS_WINDOW (self));
   g_assert (TS_IS_PLAYGROUND (playground));
 
-  /* Unbind first: the old cards must not outlive the document they show. */
-  gtk_list_box_bind_model (self->card_list, NULL, NULL, NULL, NULL);
+  /* The old cards must not outlive the document they show. */
+  g_clear_pointer (&self->canvas, gtk_widget_unparent);
+  _ts_window_discard_draft (self);
 
   g_set_object (&self->playground, playground);
   g_set_object (&self->file, file);
+  g_clear_object (&self->history);
+  self->history = ts_history_new (playground);
+  self->saved_revision = ts_playground_get_revision (playground);
   g_signal_group_set_target (self->playground_signals, playground);
+  g_signal_group_set_target (self->history_signals, self->history);
 
-  gtk_list_box_bind_model (self->card_list, G_LIST_MODEL (playground),
-                           create_card_cb, self, NULL);
+  self->canvas = ts_canvas_new (playground, self->history);
+  ts_canvas_set_editing (TS_CANVAS (self->canvas), g_strcmp0 (self->mode, "edit") == 0);
+  gtk_box_append (self->document_box, self->canvas);
 
   update_title (self);
   update_description (self);
   update_count (self);
   update_actions (self);
+  schedule_check (self);
   gtk_stack_set_visible_child_name (self->stack, "document");
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYGROUND]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+}
+
+void
+_ts_window_mark_saved (TsWindow *self,
+                       guint64   revision)
+{
+  g_assert (TS_IS_WINDOW (self));
+
+  self->saved_revision = revision;
+  update_title (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
 }
 
 void
@@ -260,6 +351,87 @@ playground_n_items_changed_cb (TsWindow     *self,
 }
 
 static void
+playground_revision_changed_cb (TsWindow     *self,
+                                GParamSpec   *pspec,
+                                TsPlayground *playground)
+{
+  update_title (self);
+  schedule_check (self);
+  _ts_window_schedule_autosave (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+}
+
+static void
+history_changed_cb (TsWindow *self)
+{
+  update_actions (self);
+}
+
+/* A title the user commits goes to the model; an empty one is refused. */
+static void
+title_commit_cb (TsWindow     *self,
+                 const char   *text,
+                 TsTitleLabel *label)
+{
+  g_autofree char *title = g_strstrip (g_strdup (text));
+
+  if (self->playground != NULL && title[0] != '\0')
+    ts_playground_set_title (self->playground, title);
+}
+
+/* Typing in one field and then in another are two undo steps. */
+static void
+focus_changed_cb (TsWindow *self)
+{
+  if (self->history != NULL)
+    ts_history_seal (self->history);
+}
+
+static void
+set_mode (TsWindow   *self,
+          const char *mode)
+{
+  if (!g_str_equal (mode, "edit") && !g_str_equal (mode, "use"))
+    return;
+
+  if (!ts_set_str (&self->mode, mode))
+    return;
+
+  if (self->canvas != NULL)
+    ts_canvas_set_editing (TS_CANVAS (self->canvas), g_str_equal (mode, "edit"));
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+}
+
+/* The next window opens as this one closes: same size, same mode. */
+static void
+save_state (TsWindow *self)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (settings, TS_SETTINGS_KEY_WINDOW_MAXIMIZED,
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (settings, TS_SETTINGS_KEY_WINDOW_WIDTH, width);
+      g_settings_set_int (settings, TS_SETTINGS_KEY_WINDOW_HEIGHT, height);
+    }
+  g_settings_set_string (settings, TS_SETTINGS_KEY_WINDOW_MODE, self->mode);
+}
+
+static gboolean
+close_request_cb (TsWindow *self)
+{
+  if (_ts_window_close_request (self))
+    return TRUE;
+
+  save_state (self);
+  return FALSE;
+}
+
+static void
 ts_window_dispose (GObject *object)
 {
   TsWindow *self = (TsWindow *) object;
@@ -269,14 +441,20 @@ ts_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   _ts_window_clear_chooser (self);
 
-  if (self->card_list != NULL)
-    gtk_list_box_bind_model (self->card_list, NULL, NULL, NULL, NULL);
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  g_clear_handle_id (&self->check_id, g_source_remove);
+  g_clear_pointer (&self->canvas, gtk_widget_unparent);
   if (self->playground_signals != NULL)
     g_signal_group_set_target (self->playground_signals, NULL);
+  if (self->history_signals != NULL)
+    g_signal_group_set_target (self->history_signals, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_WINDOW);
 
   g_clear_object (&self->playground_signals);
+  g_clear_object (&self->history_signals);
+  g_clear_object (&self->history);
+  g_clear_object (&self->drafts);
   g_clear_object (&self->playground);
   g_clear_object (&self->file);
   g_clear_object (&self->loading_file);
@@ -305,6 +483,8 @@ ts_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->warnings, g_free);
+  g_clear_pointer (&self->mode, g_free);
+  g_clear_pointer (&self->draft_id, g_free);
 
   G_OBJECT_CLASS (ts_window_parent_class)->finalize (object);
 }
@@ -335,6 +515,33 @@ ts_window_get_property (GObject    *object,
       g_value_set_string (value, self->last_error);
       break;
 
+    case PROP_MODIFIED:
+      g_value_set_boolean (value, ts_window_get_modified (self));
+      break;
+
+    case PROP_MODE:
+      g_value_set_string (value, self->mode);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ts_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  TsWindow *self = TS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      set_mode (self, g_value_get_string (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -349,6 +556,7 @@ ts_window_class_init (TsWindowClass *klass)
   object_class->dispose = ts_window_dispose;
   object_class->finalize = ts_window_finalize;
   object_class->get_property = ts_window_get_property;
+  object_class->set_property = ts_window_set_property;
 
   widget_class->unrealize = ts_window_unrealize;
 
@@ -364,25 +572,39 @@ ts_window_class_init (TsWindowClass *klass)
   properties[PROP_LAST_ERROR] =
     g_param_spec_string ("last-error", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_MODIFIED] =
+    g_param_spec_boolean ("modified", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_MODE] =
+    g_param_spec_string ("mode", NULL, NULL, "edit",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/ts-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TsWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, TsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TsWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, TsWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, TsWindow, description_label);
-  gtk_widget_class_bind_template_child (widget_class, TsWindow, count_label);
-  gtk_widget_class_bind_template_child (widget_class, TsWindow, card_list);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, document_box);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, no_widgets_page);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, modified_label);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, add_button);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, mode_box);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, run_button);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, recent_menu);
 
   _ts_window_class_add_actions (widget_class);
 
-  g_type_ensure (TS_TYPE_CARD);
+  g_type_ensure (TS_TYPE_CANVAS);
+  g_type_ensure (TS_TYPE_TITLE_LABEL);
 }
 
 static void
 ts_window_init (TsWindow *self)
 {
+  /* The mode is the state of win.mode, which the template's buttons read. */
+  self->mode = g_strdup ("edit");
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -397,6 +619,38 @@ ts_window_init (TsWindow *self)
   g_signal_group_connect_object (self->playground_signals, "notify::n-items",
                                  G_CALLBACK (playground_n_items_changed_cb), self,
                                  G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->playground_signals, "notify::revision",
+                                 G_CALLBACK (playground_revision_changed_cb), self,
+                                 G_CONNECT_SWAPPED);
+
+  self->history_signals = g_signal_group_new (TS_TYPE_HISTORY);
+  g_signal_group_connect_object (self->history_signals, "notify::can-undo",
+                                 G_CALLBACK (history_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->history_signals, "notify::can-redo",
+                                 G_CALLBACK (history_changed_cb), self, G_CONNECT_SWAPPED);
+
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_free (self->mode);
+    self->mode = g_settings_get_string (settings, TS_SETTINGS_KEY_WINDOW_MODE);
+    gtk_window_set_default_size (GTK_WINDOW (self),
+                                 g_settings_get_int (settings, TS_SETTINGS_KEY_WINDOW_WIDTH),
+                                 g_settings_get_int (settings, TS_SETTINGS_KEY_WINDOW_HEIGHT));
+    if (g_settings_get_boolean (settings, TS_SETTINGS_KEY_WINDOW_MAXIMIZED))
+      gtk_window_maximize (GTK_WINDOW (self));
+  }
+  {
+    g_autoptr(GFile) dir = ts_draft_store_default_dir ();
+
+    self->drafts = ts_draft_store_new (dir);
+  }
+
+  g_signal_connect_object (self->title_entry, "commit", G_CALLBACK (title_commit_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), NULL);
+  g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
+  _ts_window_update_recent (self);
 
   update_title (self);
   update_description (self);
@@ -519,34 +773,97 @@ ts_window_has_file (TsWindow *self,
 guint
 ts_window_get_n_cards (TsWindow *self)
 {
-  guint n_cards = 0;
-
   g_return_val_if_fail (TS_IS_WINDOW (self), 0);
 
-  while (gtk_list_box_get_row_at_index (self->card_list, n_cards) != NULL)
-    n_cards++;
-
-  return n_cards;
+  return self->canvas != NULL ? ts_canvas_get_n_cards (TS_CANVAS (self->canvas)) : 0;
 }
 
 /**
  * ts_window_get_card:
  * @self: a #TsWindow
- * @position: the index of a card, from the top
+ * @position: the position of a block in the playground
  *
- * Returns: (transfer none) (nullable): the card at @position
+ * Returns: (transfer none) (nullable): the card of the block at @position
  */
 TsCard *
 ts_window_get_card (TsWindow *self,
                     guint     position)
 {
-  GtkListBoxRow *row;
-
   g_return_val_if_fail (TS_IS_WINDOW (self), NULL);
 
-  row = gtk_list_box_get_row_at_index (self->card_list, position);
-  if (row == NULL)
-    return NULL;
+  return self->canvas != NULL ? ts_canvas_get_card (TS_CANVAS (self->canvas), position) : NULL;
+}
 
-  return TS_CARD (gtk_list_box_row_get_child (row));
+/**
+ * ts_window_get_history:
+ * @self: a #TsWindow
+ *
+ * Returns: (transfer none) (nullable): the undo history of the playground
+ */
+TsHistory *
+ts_window_get_history (TsWindow *self)
+{
+  g_return_val_if_fail (TS_IS_WINDOW (self), NULL);
+
+  return self->history;
+}
+
+/**
+ * ts_window_get_modified:
+ * @self: a #TsWindow
+ *
+ * Returns: %TRUE if the playground changed since it was opened or saved
+ */
+gboolean
+ts_window_get_modified (TsWindow *self)
+{
+  g_return_val_if_fail (TS_IS_WINDOW (self), FALSE);
+
+  return self->playground != NULL &&
+         ts_playground_get_revision (self->playground) != self->saved_revision;
+}
+
+/**
+ * ts_window_get_mode:
+ * @self: a #TsWindow
+ *
+ * Returns: "edit" or "use"
+ */
+const char *
+ts_window_get_mode (TsWindow *self)
+{
+  g_return_val_if_fail (TS_IS_WINDOW (self), NULL);
+
+  return self->mode;
+}
+
+/**
+ * ts_window_new_playground:
+ * @self: a #TsWindow
+ *
+ * Shows a new, empty playground that has no file yet.
+ */
+void
+ts_window_new_playground (TsWindow *self)
+{
+  g_autoptr(TsPlayground) playground = ts_playground_new ();
+
+  g_return_if_fail (TS_IS_WINDOW (self));
+
+  _ts_window_set_document (self, playground, NULL);
+}
+
+/**
+ * ts_window_get_draft_id:
+ * @self: a #TsWindow
+ *
+ * Returns: (nullable): the id of the draft that keeps the unsaved playground, if one was
+ *   written
+ */
+const char *
+ts_window_get_draft_id (TsWindow *self)
+{
+  g_return_val_if_fail (TS_IS_WINDOW (self), NULL);
+
+  return self->draft_id;
 }

@@ -9,6 +9,8 @@
 
 #include "ts-application.h"
 #include "ts-card.h"
+#include "ts-draft.h"
+#include "ts-history.h"
 #include "ts-playground.h"
 
 G_BEGIN_DECLS
@@ -40,6 +42,14 @@ gboolean      ts_window_save_file_finish (TsWindow             *self,
                                           GAsyncResult         *result,
                                           GError              **error);
 guint         ts_window_get_n_cards      (TsWindow             *self);
+TsHistory    *ts_window_get_history      (TsWindow             *self);
+gboolean      ts_window_get_modified     (TsWindow             *self);
+const char   *ts_window_get_mode         (TsWindow             *self);
+void          ts_window_new_playground   (TsWindow             *self);
+const char   *ts_window_get_draft_id     (TsWindow             *self);
+void          ts_window_restore_draft    (TsWindow             *self,
+                                          TsDraftStore         *store,
+                                          const TsDraftInfo    *info);
 TsCard       *ts_window_get_card         (TsWindow             *self,
                                           guint                 position);
 

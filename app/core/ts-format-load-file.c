@@ -71,6 +71,26 @@ ts_format_load_file (GFile         *file,
                      GPtrArray     *problems,
                      GError       **error)
 {
+  return ts_format_load_file_full (file, TS_FORMAT_LOAD_DEFAULT, cancellable, problems, error);
+}
+
+/**
+ * ts_format_load_file_full:
+ * @file: a .tessera file
+ * @flags: how strict to be; see ts_format_load_data_full()
+ * @cancellable: (nullable): a #GCancellable
+ * @problems: (element-type TsProblem): where to append every problem found
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the playground, as ts_format_load_file() does
+ */
+TsPlayground *
+ts_format_load_file_full (GFile              *file,
+                          TsFormatLoadFlags   flags,
+                          GCancellable       *cancellable,
+                          GPtrArray          *problems,
+                          GError            **error)
+{
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(TsPlayground) playground = NULL;
   g_autofree char *name = NULL;
@@ -96,8 +116,8 @@ ts_format_load_file (GFile         *file,
     }
   else
     {
-      playground = ts_format_load_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                        problems);
+      playground = ts_format_load_data_full (g_bytes_get_data (bytes, NULL),
+                                             g_bytes_get_size (bytes), flags, problems);
     }
 
   if (playground == NULL)

@@ -535,6 +535,11 @@ load_root (Loader      *loader,
     }
 
   problems = ts_playground_check (playground, (const guint *) file_index->data);
+  if (loader->flags & TS_FORMAT_LOAD_LENIENT_CHECKS)
+    {
+      for (guint i = 0; i < problems->len; i++)
+        ((TsProblem *) g_ptr_array_index (problems, i))->severity = TS_SEVERITY_WARNING;
+    }
   g_ptr_array_extend_and_steal (loader->problems, g_steal_pointer (&problems));
 
   if ((item = cJSON_GetObjectItemCaseSensitive (root, "outputs")) != NULL)
@@ -560,7 +565,31 @@ ts_format_load_data (const char *data,
                      gsize       length,
                      GPtrArray  *problems)
 {
-  Loader loader = { problems, FALSE, 0 };
+  return ts_format_load_data_full (data, length, TS_FORMAT_LOAD_DEFAULT, problems);
+}
+
+/**
+ * ts_format_load_data_full:
+ * @data: the file contents
+ * @length: the length of @data in bytes
+ * @flags: how strict to be
+ * @problems: (element-type TsProblem): where to append every problem found, errors
+ *   and warnings
+ *
+ * Parses and validates a .tessera file, as ts_format_load_data() does; with
+ * %TS_FORMAT_LOAD_LENIENT_CHECKS what ts_playground_check() finds comes back as
+ * warnings and does not stop the playground from being built.
+ *
+ * Returns: (transfer full) (nullable): the playground, or %NULL if @problems gained
+ *   an error
+ */
+TsPlayground *
+ts_format_load_data_full (const char        *data,
+                          gsize              length,
+                          TsFormatLoadFlags  flags,
+                          GPtrArray         *problems)
+{
+  Loader loader = { problems, FALSE, 0, flags };
   g_autoptr(TsPlayground) playground = NULL;
   const char *valid_end;
   const char *parse_end = NULL;

@@ -15,9 +15,10 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  GPtrArray *problems;
-  gboolean   newer;
-  gsize      image_bytes;
+  GPtrArray         *problems;
+  gboolean           newer;
+  gsize              image_bytes;
+  TsFormatLoadFlags  flags;
 } Loader;
 
 char        *_ts_format_number         (double              value);

@@ -31,6 +31,20 @@ typedef enum
   TS_FORMAT_ERROR_INVALID,
 } TsFormatError;
 
+/**
+ * TsFormatLoadFlags:
+ * @TS_FORMAT_LOAD_DEFAULT: refuse a file with any error
+ * @TS_FORMAT_LOAD_LENIENT_CHECKS: build the playground even when the checks an edited
+ *   playground also fails (titles, limits, providers, mentions, cycles) find errors, and
+ *   report those as warnings; a file that is not well formed is still refused. For
+ *   drafts, which keep a playground as it was mid-edit.
+ */
+typedef enum
+{
+  TS_FORMAT_LOAD_DEFAULT        = 0,
+  TS_FORMAT_LOAD_LENIENT_CHECKS = 1 << 0,
+} TsFormatLoadFlags;
+
 typedef enum
 {
   TS_FORMAT_SAVE_DEFINITION = 0,
@@ -41,7 +55,16 @@ GQuark        ts_format_error_quark      (void);
 TsPlayground *ts_format_load_data        (const char           *data,
                                           gsize                 length,
                                           GPtrArray            *problems);
+TsPlayground *ts_format_load_data_full   (const char           *data,
+                                          gsize                 length,
+                                          TsFormatLoadFlags     flags,
+                                          GPtrArray            *problems);
 TsPlayground *ts_format_load_file        (GFile                *file,
+                                          GCancellable         *cancellable,
+                                          GPtrArray            *problems,
+                                          GError              **error);
+TsPlayground *ts_format_load_file_full   (GFile                *file,
+                                          TsFormatLoadFlags     flags,
                                           GCancellable         *cancellable,
                                           GPtrArray            *problems,
                                           GError              **error);

@@ -12,8 +12,7 @@
 #include "ts-format.h"
 #include "ts-problem.h"
 #include "ts-window.h"
-
-#define WAIT_TIMEOUT_SECONDS 20
+#include "ui-test-utils.h"
 
 static TsApplication *application;
 static char *tmpdir;
@@ -23,59 +22,6 @@ static const char * const example_names[] = {
   "meeting-notes",
   "knowledge-chatbot",
 };
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @condition holds; fails the test, rather than hanging, when
- * it does not within WAIT_TIMEOUT_SECONDS. */
-#define wait_until(condition)                                                   \
-  G_STMT_START {                                                                \
-    gboolean timed_out_ = FALSE;                                                \
-    guint timeout_id_ = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS,            \
-                                               timeout_cb, &timed_out_);        \
-    while (!(condition) && !timed_out_)                                         \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    if (!timed_out_)                                                            \
-      g_source_remove (timeout_id_);                                            \
-    else                                                                        \
-      g_test_message ("timed out after %d s", WAIT_TIMEOUT_SECONDS);            \
-    g_assert_true (condition);                                                  \
-  } G_STMT_END
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  g_assert_null (*out);
-  *out = g_object_ref (result);
-}
-
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static GFile *
-example_file (const char *name)
-{
-  g_autofree char *uri = g_strdup_printf ("resource://%s/examples/%s.tessera",
-                                          RESOURCE_PREFIX, name);
-
-  return g_file_new_for_uri (uri);
-}
 
 static TsWindow *
 create_window (void)
@@ -94,7 +40,7 @@ destroy_window (TsWindow *window)
 {
   g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
-  drain_main_context ();
+  test_drain ();
   g_assert_finalize_object (window);
 }
 
@@ -105,7 +51,7 @@ open_file (TsWindow  *window,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  ts_window_open_file_async (window, file, result_cb, &result);
+  ts_window_open_file_async (window, file, test_result_cb, &result);
   g_assert_true (ts_window_get_busy (window));
   wait_until (result != NULL);
   g_assert_false (ts_window_get_busy (window));
@@ -120,35 +66,10 @@ save_file (TsWindow  *window,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  ts_window_save_file_async (window, file, result_cb, &result);
+  ts_window_save_file_async (window, file, test_result_cb, &result);
   wait_until (result != NULL);
 
   return ts_window_save_file_finish (window, result, error);
-}
-
-/* Whether a label inside @widget shows @text, or contains it when @whole is FALSE. */
-static gboolean
-shows_text (GtkWidget  *widget,
-            const char *text,
-            gboolean    whole)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
-    {
-      const char *label = gtk_label_get_text (GTK_LABEL (widget));
-
-      if (whole ? g_str_equal (label, text) : strstr (label, text) != NULL)
-        return TRUE;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (shows_text (child, text, whole))
-        return TRUE;
-    }
-
-  return FALSE;
 }
 
 /* Every block has a card, in model order, and each card shows its block's title. */
@@ -167,10 +88,24 @@ assert_cards_follow_model (TsWindow *window)
 
       g_assert_true (TS_IS_CARD (card));
       g_assert_true (ts_card_get_block (card) == block);
-      g_assert_true (shows_text (GTK_WIDGET (card), ts_block_get_title (block), TRUE));
+      g_assert_true (test_shows_text (GTK_WIDGET (card), ts_block_get_title (block), TRUE));
     }
 
   g_assert_null (ts_window_get_card (window, n_blocks));
+}
+
+static void
+assert_editor_shows (TsCard     *card,
+                     const char *expected)
+{
+  GtkWidget *editor = ts_card_get_prompt_editor (card);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor));
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (text, ==, expected);
 }
 
 /* The message dialog @window presented, if any. */
@@ -224,13 +159,13 @@ test_window_empty (void)
   g_assert_null (ts_window_get_playground (window));
   g_assert_null (ts_window_get_file (window));
   g_assert_cmpuint (ts_window_get_n_cards (window), ==, 0);
-  g_assert_true (shows_text (GTK_WIDGET (window), "Open a Playground", TRUE));
+  g_assert_true (test_shows_text (GTK_WIDGET (window), "Start a Playground", TRUE));
 
   /* Nothing to save yet: neither action opens a file chooser. */
   n_toplevels = count_toplevels ();
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save-as", NULL);
-  drain_main_context ();
+  test_drain ();
   g_assert_cmpuint (count_toplevels (), ==, n_toplevels);
 
   destroy_window (window);
@@ -241,7 +176,7 @@ test_window_examples (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (example_names); i++)
     {
-      g_autoptr(GFile) file = example_file (example_names[i]);
+      g_autoptr(GFile) file = test_example_file (example_names[i]);
       g_autoptr(GError) error = NULL;
       TsWindow *window = create_window ();
       TsPlayground *playground;
@@ -259,7 +194,7 @@ test_window_examples (void)
       g_assert_false (ts_window_is_empty (window));
       g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
                        ts_playground_get_title (playground));
-      g_assert_true (shows_text (GTK_WIDGET (window), ts_playground_get_title (playground), TRUE));
+      g_assert_true (test_shows_text (GTK_WIDGET (window), ts_playground_get_title (playground), TRUE));
 
       assert_cards_follow_model (window);
 
@@ -270,7 +205,7 @@ test_window_examples (void)
 static void
 test_window_follows_model (void)
 {
-  g_autoptr(GFile) file = example_file ("story-writer");
+  g_autoptr(GFile) file = test_example_file ("story-writer");
   g_autoptr(GError) error = NULL;
   TsWindow *window = create_window ();
   TsPlayground *playground;
@@ -292,14 +227,12 @@ test_window_follows_model (void)
   ts_block_set_string (added, TS_FIELD_PROMPT, prompt);
   g_assert_cmpuint (ts_window_get_n_cards (window), ==, n_blocks + 1);
   assert_cards_follow_model (window);
-  g_assert_true (shows_text (GTK_WIDGET (ts_window_get_card (window, n_blocks)),
-                             "Summarize @Story idea", FALSE));
+  assert_editor_shows (ts_window_get_card (window, n_blocks), "Summarize @Story idea");
 
   /* Renaming the mentioned block changes the mention, not only that block's card. */
   ts_block_set_title (first, "Premise");
   assert_cards_follow_model (window);
-  g_assert_true (shows_text (GTK_WIDGET (ts_window_get_card (window, n_blocks)),
-                             "Summarize @Premise", FALSE));
+  assert_editor_shows (ts_window_get_card (window, n_blocks), "Summarize @Premise");
 
   /* Moves and removals reorder and drop cards. */
   ts_playground_move_block (playground, added, 0);
@@ -310,7 +243,9 @@ test_window_follows_model (void)
 
   /* The window title follows the document's. */
   ts_playground_set_title (playground, "A retitled playground");
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "A retitled playground");
+  g_assert_true (g_str_has_suffix (gtk_window_get_title (GTK_WINDOW (window)),
+                                   "A retitled playground"));
+  g_assert_true (ts_window_get_modified (window));
 
   destroy_window (window);
 }
@@ -319,7 +254,7 @@ static void
 test_window_invalid_file (void)
 {
   g_autoptr(GFile) file = write_temp_file ("invalid.tessera", "{\"format\": \"tessera\"}");
-  g_autoptr(GFile) example = example_file ("meeting-notes");
+  g_autoptr(GFile) example = test_example_file ("meeting-notes");
   g_autoptr(GPtrArray) problems = ts_problems_new ();
   g_autoptr(TsPlayground) expected = NULL;
   g_autoptr(GError) error = NULL;
@@ -417,7 +352,7 @@ test_window_missing_file (void)
 static void
 test_window_save (void)
 {
-  g_autoptr(GFile) example = example_file ("knowledge-chatbot");
+  g_autoptr(GFile) example = test_example_file ("knowledge-chatbot");
   g_autofree char *path = g_build_filename (tmpdir, "saved.tessera", NULL);
   g_autofree char *bad_path = g_build_filename (tmpdir, "no-such-dir", "saved.tessera", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
@@ -468,8 +403,8 @@ count_windows (void)
 static void
 test_application_open_file (void)
 {
-  g_autoptr(GFile) file = example_file ("story-writer");
-  g_autoptr(GFile) other = example_file ("meeting-notes");
+  g_autoptr(GFile) file = test_example_file ("story-writer");
+  g_autoptr(GFile) other = test_example_file ("meeting-notes");
   TsWindow *empty = create_window ();
   TsWindow *window;
   guint n_windows = count_windows ();
@@ -498,13 +433,13 @@ test_application_open_file (void)
 static void
 test_window_close_while_loading (void)
 {
-  g_autoptr(GFile) file = example_file ("story-writer");
+  g_autoptr(GFile) file = test_example_file ("story-writer");
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   TsWindow *window = create_window ();
 
   /* Closing the window cancels the load, which then leaves the window alone. */
-  ts_window_open_file_async (window, file, result_cb, &result);
+  ts_window_open_file_async (window, file, test_result_cb, &result);
   g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
   wait_until (result != NULL);
@@ -514,7 +449,7 @@ test_window_close_while_loading (void)
   g_assert_null (ts_window_get_playground (window));
 
   g_clear_object (&result);
-  drain_main_context ();
+  test_drain ();
   g_assert_finalize_object (window);
 }
 
@@ -550,17 +485,17 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
+  tmpdir = test_setup_dirs ("test-window");
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  test_setup_display ();
 
   /* Not unique: the tests must never hand their files to a Tessera the user runs. */
   application = ts_application_new ();
   g_application_set_flags (G_APPLICATION (application),
                            G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
-
-  tmpdir = g_dir_make_tmp ("tessera-test-window-XXXXXX", &error);
   g_assert_no_error (error);
 
   g_test_add_func ("/ui/window/empty", test_window_empty);
@@ -576,15 +511,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  {
-    g_autofree char *invalid = g_build_filename (tmpdir, "invalid.tessera", NULL);
-    g_autofree char *many = g_build_filename (tmpdir, "many-problems.tessera", NULL);
-
-    g_unlink (invalid);
-    g_unlink (many);
-    g_rmdir (tmpdir);
-  }
-
+  test_remove_tree (tmpdir);
   g_clear_pointer (&tmpdir, g_free);
   g_clear_object (&application);
 

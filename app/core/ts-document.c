@@ -1,0 +1,352 @@
+/* ts-document.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "ts-document.h"
+
+#include <glib/gi18n.h>
+#include <poppler.h>
+#include <string.h>
+
+#include "ts-block.h"
+
+/* Text for a document widget: plain text, Markdown, CSV and JSON as they are (UTF-8),
+ * HTML without its markup, and PDF through poppler. The widget keeps only the text and
+ * the file's name, never its path. */
+
+G_DEFINE_QUARK (ts-document-error-quark, ts_document_error)
+
+static gboolean
+has_suffix (const char *name,
+            const char *suffix)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  return g_str_has_suffix (lower, suffix);
+}
+
+static char *
+extract_text (const char  *name,
+              const char  *data,
+              gsize        length,
+              GError     **error)
+{
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    data += 3, length -= 3;
+
+  if (memchr (data, '\0', length) != NULL || !g_utf8_validate_len (data, length, NULL))
+    {
+      g_set_error (error, TS_DOCUMENT_ERROR, TS_DOCUMENT_ERROR_INVALID,
+                   _("“%s” is not UTF-8 text"), name);
+      return NULL;
+    }
+
+  return g_strndup (data, length);
+}
+
+static const char * const block_elements[] = {
+  "p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+  "blockquote", "pre", "table", "ul", "ol", "hr", "title", NULL,
+};
+
+/* Appends the character an entity such as "&amp;" or "&#233;" stands for, and returns
+ * how many bytes it took, or 0 if @p starts no entity it knows. */
+static gsize
+append_entity (GString    *out,
+               const char *p)
+{
+  static const struct { const char *name; const char *text; } named[] = {
+    { "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" }, { "quot;", "\"" }, { "apos;", "'" },
+    { "nbsp;", " " }, { "mdash;", "—" }, { "ndash;", "–" }, { "hellip;", "…" },
+    { "rsquo;", "’" }, { "lsquo;", "‘" }, { "rdquo;", "”" }, { "ldquo;", "“" },
+  };
+  const char *semi;
+  gunichar c;
+  char *end;
+
+  g_assert (*p == '&');
+
+  for (guint i = 0; i < G_N_ELEMENTS (named); i++)
+    {
+      if (strncmp (p + 1, named[i].name, strlen (named[i].name)) == 0)
+        {
+          g_string_append (out, named[i].text);
+          return 1 + strlen (named[i].name);
+        }
+    }
+
+  if (p[1] != '#' || (semi = strchr (p, ';')) == NULL || semi - p > 10)
+    return 0;
+
+  if (p[2] == 'x' || p[2] == 'X')
+    c = g_ascii_strtoull (p + 3, &end, 16);
+  else
+    c = g_ascii_strtoull (p + 2, &end, 10);
+
+  if (end != semi || !g_unichar_validate (c) || c == 0)
+    return 0;
+
+  g_string_append_unichar (out, c);
+  return semi - p + 1;
+}
+
+static char *
+extract_html (const char  *name,
+              const char  *data,
+              gsize        length,
+              GError     **error)
+{
+  g_autofree char *text = extract_text (name, data, length, error);
+  GString *out;
+  gboolean space = FALSE;
+
+  if (text == NULL)
+    return NULL;
+
+  out = g_string_sized_new (strlen (text) / 2);
+
+  for (const char *p = text; *p != '\0'; )
+    {
+      if (*p == '<')
+        {
+          const char *close = strchr (p, '>');
+          g_autofree char *tag = NULL;
+          const char *t;
+          gsize n = 0;
+
+          if (close == NULL)
+            break;
+
+          t = p + 1 + (p[1] == '/');
+          while (g_ascii_isalnum (t[n]))
+            n++;
+          tag = g_ascii_strdown (t, n);
+
+          /* Skip what scripts and styles hold. */
+          if (p[1] != '/' && (g_str_equal (tag, "script") || g_str_equal (tag, "style")))
+            {
+              g_autofree char *end_tag = g_strconcat ("</", tag, NULL);
+              const char *q = close;
+
+              while (*q != '\0' && g_ascii_strncasecmp (q, end_tag, strlen (end_tag)) != 0)
+                q++;
+              close = strchr (q, '>');
+              if (close == NULL)
+                break;
+            }
+          else if (g_strv_contains (block_elements, tag))
+            {
+              while (out->len > 0 && out->str[out->len - 1] == ' ')
+                g_string_truncate (out, out->len - 1);
+              if (out->len > 0 && !g_str_has_suffix (out->str, "\n\n"))
+                g_string_append_c (out, '\n');
+              space = FALSE;
+            }
+
+          p = close + 1;
+          continue;
+        }
+
+      if (g_ascii_isspace (*p))
+        {
+          space = TRUE;
+          p++;
+          continue;
+        }
+
+      if (space && out->len > 0 && out->str[out->len - 1] != '\n')
+        g_string_append_c (out, ' ');
+      space = FALSE;
+
+      if (*p == '&')
+        {
+          gsize taken = append_entity (out, p);
+
+          if (taken > 0)
+            {
+              p += taken;
+              continue;
+            }
+        }
+
+      g_string_append_c (out, *p);
+      p++;
+    }
+
+  return g_strstrip (g_string_free (out, FALSE));
+}
+
+static char *
+extract_pdf (const char  *name,
+             GBytes      *bytes,
+             GError     **error)
+{
+  g_autoptr(GError) pdf_error = NULL;
+  PopplerDocument *document;
+  GString *out;
+  int n_pages;
+
+  document = poppler_document_new_from_bytes (bytes, NULL, &pdf_error);
+  if (document == NULL)
+    {
+      g_set_error (error, TS_DOCUMENT_ERROR, TS_DOCUMENT_ERROR_INVALID,
+                   _("“%s” is not a PDF file that can be read: %s"), name, pdf_error->message);
+      return NULL;
+    }
+
+  out = g_string_new (NULL);
+  n_pages = poppler_document_get_n_pages (document);
+  for (int i = 0; i < n_pages; i++)
+    {
+      PopplerPage *page = poppler_document_get_page (document, i);
+      g_autofree char *text = page != NULL ? poppler_page_get_text (page) : NULL;
+
+      g_clear_object (&page);
+
+      if (text == NULL || text[0] == '\0')
+        continue;
+      if (out->len > 0)
+        g_string_append (out, "\n\n");
+      g_string_append (out, text);
+    }
+
+  g_object_unref (document);
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * ts_document_extract:
+ * @name: the file's name; its extension says how to read it
+ * @bytes: the file's contents
+ * @error: return location for a %TS_DOCUMENT_ERROR
+ *
+ * Returns: (transfer full) (nullable): the text of the document
+ */
+char *
+ts_document_extract (const char  *name,
+                     GBytes      *bytes,
+                     GError     **error)
+{
+  const TsFieldInfo *info = ts_field_get_info (TS_FIELD_CONTENT);
+  g_autofree char *text = NULL;
+  const char *data;
+  gsize length;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &length);
+
+  if (has_suffix (name, ".pdf") || (length >= 5 && memcmp (data, "%PDF-", 5) == 0))
+    text = extract_pdf (name, bytes, error);
+  else if (has_suffix (name, ".html") || has_suffix (name, ".htm"))
+    text = extract_html (name, data, length, error);
+  else if (has_suffix (name, ".txt") || has_suffix (name, ".md") ||
+           has_suffix (name, ".markdown") || has_suffix (name, ".csv") ||
+           has_suffix (name, ".json") || strchr (name, '.') == NULL)
+    text = extract_text (name, data, length, error);
+  else
+    {
+      g_set_error (error, TS_DOCUMENT_ERROR, TS_DOCUMENT_ERROR_UNSUPPORTED,
+                   _("“%s” is not a text, Markdown, CSV, JSON, HTML or PDF file"), name);
+      return NULL;
+    }
+
+  if (text != NULL && g_utf8_strlen (text, -1) > info->max)
+    {
+      g_set_error (error, TS_DOCUMENT_ERROR, TS_DOCUMENT_ERROR_TOO_LARGE,
+                   _("“%s” holds more than %.0f characters of text"), name, info->max);
+      return NULL;
+    }
+
+  return g_steal_pointer (&text);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *name = NULL;
+  GError *error = NULL;
+  char *text;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
+                            G_FILE_QUERY_INFO_NONE, cancellable, &error);
+  if (info == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  name = g_strdup (g_file_info_get_display_name (info));
+  if (g_file_info_get_size (info) > TS_DOCUMENT_MAX_FILE_SIZE)
+    {
+      g_task_return_new_error (task, TS_DOCUMENT_ERROR, TS_DOCUMENT_ERROR_TOO_LARGE,
+                               _("“%s” is larger than %d MiB"), name,
+                               TS_DOCUMENT_MAX_FILE_SIZE / (1024 * 1024));
+      return;
+    }
+
+  bytes = g_file_load_bytes (file, cancellable, NULL, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  text = ts_document_extract (name, bytes, &error);
+  if (text == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, text, g_free);
+}
+
+/**
+ * ts_document_load_async:
+ * @file: a document
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the text
+ * @user_data: data for @callback
+ *
+ * Reads @file and extracts its text on a worker thread.
+ */
+void
+ts_document_load_async (GFile               *file,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ts_document_load_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/**
+ * ts_document_load_finish:
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the text
+ */
+char *
+ts_document_load_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,44 @@
+/* ts-card-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "ts-card.h"
+#include "ts-title-label.h"
+
+G_BEGIN_DECLS
+
+struct _TsCard
+{
+  GtkWidget        parent_instance;
+
+  TsBlock         *block;
+  TsPlayground    *playground;
+  char            *problems;
+  gboolean         editing;
+
+  GtkWidget       *prompt_editor;
+  GtkNativeDialog *chooser;
+  GCancellable    *cancellable;
+
+  GtkBox          *root;
+  GtkImage        *drag_handle;
+  GtkImage        *kind_icon;
+  TsTitleLabel    *title_label;
+  GtkLabel        *state_label;
+  GtkImage        *problem_icon;
+  GtkMenuButton   *settings_button;
+  GtkMenuButton   *menu_button;
+  GtkStack        *body;
+  GtkLabel        *details_label;
+  GtkImage        *resize_handle;
+};
+
+/* ts-card-editors.c */
+GtkWidget *_ts_card_build_editor   (TsCard          *self);
+GtkWidget *_ts_card_build_view     (TsCard          *self);
+void       _ts_card_choose_document (TsCard         *self);
+
+G_END_DECLS

@@ -1,0 +1,15 @@
+/* ts-markdown.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+void ts_markdown_render (GtkTextBuffer *buffer,
+                         const char    *markdown);
+
+G_END_DECLS
