@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-canvas-private.h"
 #include "ts-layout.h"
 
 /* The canvas lays the cards out on the 12-column grid of the model. A grid row is at
@@ -17,24 +18,6 @@
  * move by dragging their handle and resize by dragging their corner; both are model
  * edits, grouped into one undo step per gesture. */
 
-#define ROW_HEIGHT 72
-#define GAP 12
-#define NARROW_WIDTH 640
-
-struct _TsCanvas
-{
-  GtkWidget     parent_instance;
-
-  TsPlayground *playground;
-  TsHistory    *history;
-  GPtrArray    *cards;
-  gboolean      editing;
-
-  /* During a resize by the corner. */
-  TsCard       *resizing;
-  int           start_column_span;
-  int           start_row_span;
-};
 
 G_DEFINE_FINAL_TYPE (TsCanvas, ts_canvas, GTK_TYPE_WIDGET)
 
@@ -45,11 +28,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-typedef struct
-{
-  int x, y, width, height;
-} Box;
 
 static int
 compare_cards (gconstpointer a,
@@ -84,10 +62,10 @@ card_height (TsCard *card,
 }
 
 /* Computes a box per card (in self->cards order) for @width; returns the height. */
-static int
-compute_layout (TsCanvas *self,
-                int       width,
-                Box      *boxes)
+int
+_ts_canvas_compute_layout (TsCanvas *self,
+                           int       width,
+                           Box      *boxes)
 {
   guint n = self->cards->len;
   int col_w = column_width (width);
@@ -216,7 +194,7 @@ ts_canvas_measure (GtkWidget      *widget,
   else
     {
       g_autofree Box *boxes = g_new0 (Box, MAX (1, self->cards->len));
-      int height = compute_layout (self, for_size < 0 ? 960 : for_size, boxes);
+      int height = _ts_canvas_compute_layout (self, for_size < 0 ? 960 : for_size, boxes);
 
       *minimum = *natural = height;
     }
@@ -231,7 +209,7 @@ ts_canvas_size_allocate (GtkWidget *widget,
   TsCanvas *self = TS_CANVAS (widget);
   g_autofree Box *boxes = g_new0 (Box, MAX (1, self->cards->len));
 
-  compute_layout (self, width, boxes);
+  _ts_canvas_compute_layout (self, width, boxes);
 
   for (guint i = 0; i < self->cards->len; i++)
     gtk_widget_size_allocate (g_ptr_array_index (self->cards, i),
@@ -304,7 +282,7 @@ cell_at (TsCanvas *self,
   int col_w = column_width (width);
   int best_row = ts_layout_get_end_row (self->playground);
 
-  compute_layout (self, width, boxes);
+  _ts_canvas_compute_layout (self, width, boxes);
 
   /* The row of the card whose top is nearest above the point. */
   for (guint i = 0; i < self->cards->len; i++)
@@ -448,6 +426,7 @@ items_changed_cb (TsCanvas   *self,
 
       if (self->resizing == TS_CARD (card))
         self->resizing = NULL;
+      _ts_canvas_focus_after_removal (self, card);
       g_ptr_array_remove_index (self->cards, position);
       gtk_widget_unparent (card);
     }
@@ -549,6 +528,8 @@ ts_canvas_class_init (TsCanvasClass *klass)
     g_param_spec_boolean ("editing", NULL, NULL, TRUE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  _ts_canvas_class_add_bindings (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "tscanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);

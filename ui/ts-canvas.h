@@ -27,5 +27,7 @@ TsCard    *ts_canvas_get_card    (TsCanvas     *self,
                                   guint         position);
 TsCard    *ts_canvas_find_card   (TsCanvas     *self,
                                   TsBlock      *block);
+gboolean   ts_canvas_move_focus  (TsCanvas     *self,
+                                  const char   *direction);
 
 G_END_DECLS

@@ -227,6 +227,8 @@ markdown_view (TsBlock *block,
   gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (view, "markdown");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Formatted text"), -1);
   render_markdown_cb (GTK_TEXT_VIEW (view));
   g_signal_connect_object (block, signal, G_CALLBACK (render_markdown_cb), view,
                            G_CONNECT_SWAPPED);
@@ -277,6 +279,8 @@ update_output_cb (GtkWidget *box)
       gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
       gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
       gtk_widget_add_css_class (view, "markdown");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Output"), -1);
       ts_markdown_render (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)),
                           ts_output_get_text (output));
       gtk_box_append (GTK_BOX (box), view);

@@ -300,6 +300,17 @@ add_block_action (GtkWidget  *widget,
 }
 
 static void
+show_add_menu_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  TsWindow *self = TS_WINDOW (widget);
+
+  if (gtk_widget_get_visible (self->add_button))
+    gtk_menu_button_popup (GTK_MENU_BUTTON (self->add_button));
+}
+
+static void
 undo_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
@@ -446,6 +457,7 @@ _ts_window_class_add_actions (GtkWidgetClass *widget_class)
                                    show_warnings_action);
   gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "win.add-block", "s", add_block_action);
+  gtk_widget_class_install_action (widget_class, "win.show-add-menu", NULL, show_add_menu_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.delete-block", "s", delete_block_action);

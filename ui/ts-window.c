@@ -121,6 +121,7 @@ update_actions (TsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", can_save);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", can_save);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-block", has_document && editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-add-menu", has_document && editing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mode", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
                                  self->history != NULL && ts_history_can_undo (self->history));
