@@ -64,9 +64,9 @@ create_filter (void)
 
 /* Opens @file in this window if it is empty, else in a window of its own; a file that is
  * open already only brings its window forward. */
-static void
-open_file (TsWindow *self,
-           GFile    *file)
+void
+_ts_window_open_file (TsWindow *self,
+                      GFile    *file)
 {
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
 
@@ -95,7 +95,7 @@ open_response_cb (TsWindow             *self,
         {
           g_autoptr(GFile) file = g_list_model_get_item (files, i);
 
-          open_file (self, file);
+          _ts_window_open_file (self, file);
         }
     }
 
@@ -143,7 +143,7 @@ open_example_action (GtkWidget  *widget,
   uri = g_strdup_printf ("resource://%s/examples/%s%s", RESOURCE_PREFIX, name,
                          TS_FORMAT_FILE_EXTENSION);
   file = g_file_new_for_uri (uri);
-  open_file (self, file);
+  _ts_window_open_file (self, file);
 }
 
 static void
@@ -381,7 +381,7 @@ open_recent_action (GtkWidget  *widget,
 {
   g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
 
-  open_file (TS_WINDOW (widget), file);
+  _ts_window_open_file (TS_WINDOW (widget), file);
 }
 
 static gboolean

@@ -81,6 +81,11 @@ void      _ts_window_clear_chooser      (TsWindow       *self);
 void      _ts_window_update_recent      (TsWindow       *self);
 void      _ts_window_add_recent         (TsWindow       *self,
                                          GFile          *file);
+void      _ts_window_open_file          (TsWindow       *self,
+                                         GFile          *file);
+
+/* ts-window-dnd.c */
+void      _ts_window_init_dnd           (TsWindow       *self);
 
 /* ts-window-draft.c */
 void      _ts_window_schedule_autosave  (TsWindow       *self);

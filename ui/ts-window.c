@@ -652,6 +652,7 @@ ts_window_init (TsWindow *self)
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), NULL);
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
   _ts_window_update_recent (self);
+  _ts_window_init_dnd (self);
 
   update_title (self);
   update_description (self);

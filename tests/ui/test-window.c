@@ -400,6 +400,97 @@ count_windows (void)
   return g_list_length (gtk_application_get_windows (GTK_APPLICATION (application)));
 }
 
+/* Emits what GTK emits when files are dropped on @window; returns what the window said. */
+static gboolean
+drop_files (TsWindow *window,
+            GFile   **files,
+            gsize     n_files)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+  GtkDropTarget *target = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      gsize n_types = 0;
+      const GType *types;
+
+      if (!GTK_IS_DROP_TARGET (controller))
+        continue;
+
+      types = gtk_drop_target_get_gtypes (GTK_DROP_TARGET (controller), &n_types);
+      for (gsize t = 0; t < n_types; t++)
+        {
+          if (types[t] == GDK_TYPE_FILE_LIST)
+            target = GTK_DROP_TARGET (controller);
+        }
+    }
+  g_assert_nonnull (target);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (files, n_files));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+
+  return handled;
+}
+
+static void
+test_window_drop_files (void)
+{
+  g_autoptr(GFile) example = test_example_file ("meeting-notes");
+  g_autoptr(GPtrArray) problems = ts_problems_new ();
+  g_autoptr(TsPlayground) playground = ts_format_load_file (example, NULL, problems, NULL);
+  g_autoptr(GFile) notes = write_temp_file ("notes.txt", "Not a playground");
+  g_autofree char *path = g_build_filename (tmpdir, "Dropped.TESSERA", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  TsWindow *window = create_window ();
+  TsWindow *other;
+  guint n_windows = count_windows ();
+
+  g_assert_nonnull (playground);
+  ts_playground_set_title (playground, "Dropped playground");
+  g_assert_true (ts_format_save_file (playground, file, TS_FORMAT_SAVE_DEFINITION, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Anything but a playground is refused, and nothing opens. */
+  g_assert_false (drop_files (window, (GFile *[]) { notes }, 1));
+  test_drain ();
+  g_assert_true (ts_window_is_empty (window));
+  g_assert_cmpuint (count_windows (), ==, n_windows);
+
+  /* A playground among other files opens in the empty window. */
+  g_assert_true (drop_files (window, (GFile *[]) { notes, file }, 2));
+  wait_until (ts_window_get_playground (window) != NULL);
+  g_assert_true (ts_window_has_file (window, file));
+  g_assert_cmpstr (ts_playground_get_title (ts_window_get_playground (window)), ==,
+                   "Dropped playground");
+  g_assert_cmpuint (count_windows (), ==, n_windows);
+
+  /* On a window that shows a playground, a dropped one gets a window of its own. */
+  {
+    g_autofree char *example_path = g_build_filename (tmpdir, "second.tessera", NULL);
+    g_autoptr(GFile) second = g_file_new_for_path (example_path);
+
+    ts_playground_set_title (playground, "Second");
+    g_assert_true (ts_format_save_file (playground, second, TS_FORMAT_SAVE_DEFINITION, NULL,
+                                        NULL));
+    g_assert_true (drop_files (window, (GFile *[]) { second }, 1));
+    g_assert_cmpuint (count_windows (), ==, n_windows + 1);
+    other = TS_WINDOW (gtk_application_get_windows (GTK_APPLICATION (application))->data);
+    g_assert_true (other != window);
+    wait_until (ts_window_get_playground (other) != NULL);
+    g_assert_cmpstr (ts_playground_get_title (ts_window_get_playground (other)), ==, "Second");
+    g_assert_cmpstr (ts_playground_get_title (ts_window_get_playground (window)), ==,
+                     "Dropped playground");
+  }
+
+  destroy_window (other);
+  destroy_window (window);
+}
+
 static void
 test_application_open_file (void)
 {
@@ -506,6 +597,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/missing-file", test_window_missing_file);
   g_test_add_func ("/ui/window/save", test_window_save);
   g_test_add_func ("/ui/window/close-while-loading", test_window_close_while_loading);
+  g_test_add_func ("/ui/window/drop-files", test_window_drop_files);
   g_test_add_func ("/ui/application/open-file", test_application_open_file);
   g_test_add_func ("/ui/style/style-sheet", test_style_sheet);
 
