@@ -267,6 +267,38 @@ schedule_check (TsWindow *self)
     self->check_id = g_idle_add_full (G_PRIORITY_LOW, check_cb, self, NULL);
 }
 
+/* For bench/bench-startup: with TESSERA_FIRST_FRAME_FILE set, the first frame painted
+ * after a playground is shown writes the monotonic time (µs) to that file. */
+static void
+first_frame_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  g_autofree char *stamp = g_strdup_printf ("%" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  const char *path = g_getenv ("TESSERA_FIRST_FRAME_FILE");
+
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, user_data);
+  if (path != NULL && !g_file_set_contents (path, stamp, -1, NULL))
+    g_warning ("Could not write the first frame's time to %s", path);
+}
+
+static void
+report_first_frame (TsWindow *self)
+{
+  static gboolean reported;
+  GdkFrameClock *clock;
+
+  if (reported || g_getenv ("TESSERA_FIRST_FRAME_FILE") == NULL)
+    return;
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  if (clock == NULL)
+    return;
+
+  reported = TRUE;
+  g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_cb), NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 _ts_window_set_document (TsWindow     *self,
                          TsPlayground *playground,
@@ -297,6 +329,7 @@ _ts_window_set_document (TsWindow     *self,
   update_actions (self);
   schedule_check (self);
   gtk_stack_set_visible_child_name (self->stack, "document");
+  report_first_frame (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYGROUND]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
