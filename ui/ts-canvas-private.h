@@ -19,6 +19,7 @@ struct _TsCanvas
 
   TsPlayground *playground;
   TsHistory    *history;
+  TsRunner     *runner;
   GPtrArray    *cards;         /* in the playground's order */
   gboolean      editing;
 

@@ -397,6 +397,8 @@ create_card (TsCanvas *self,
   GtkGesture *resize = gtk_gesture_drag_new ();
 
   ts_card_set_editing (TS_CARD (card), self->editing);
+  if (self->runner != NULL)
+    ts_card_set_runner (TS_CARD (card), self->runner);
 
   gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
   g_signal_connect (source, "prepare", G_CALLBACK (drag_prepare_cb), card);
@@ -458,6 +460,7 @@ ts_canvas_dispose (GObject *object)
 
   g_clear_object (&self->playground);
   g_clear_object (&self->history);
+  g_clear_object (&self->runner);
 
   G_OBJECT_CLASS (ts_canvas_parent_class)->dispose (object);
 }
@@ -665,4 +668,25 @@ ts_canvas_find_card (TsCanvas *self,
     }
 
   return NULL;
+}
+
+/**
+ * ts_canvas_set_runner:
+ * @self: a #TsCanvas
+ * @runner: the runner of the playground
+ *
+ * Lets every card, now and to come, run its widget and show its state.
+ */
+void
+ts_canvas_set_runner (TsCanvas *self,
+                      TsRunner *runner)
+{
+  g_return_if_fail (TS_IS_CANVAS (self));
+  g_return_if_fail (TS_IS_RUNNER (runner));
+
+  if (!g_set_object (&self->runner, runner))
+    return;
+
+  for (guint i = 0; i < self->cards->len; i++)
+    ts_card_set_runner (g_ptr_array_index (self->cards, i), runner);
 }

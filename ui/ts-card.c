@@ -237,6 +237,7 @@ ts_card_constructed (GObject *object)
   update_title (self);
   update_details (self);
   update_mode (self);
+  _ts_card_update_run_actions (self);
 }
 
 static void
@@ -250,6 +251,8 @@ ts_card_dispose (GObject *object)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
 
+  _ts_card_dispose_run (self);
+  g_clear_pointer (&self->output_boxes, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_CARD);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -412,6 +415,7 @@ ts_card_class_init (TsCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsCard, title_label);
   gtk_widget_class_bind_template_child (widget_class, TsCard, state_label);
   gtk_widget_class_bind_template_child (widget_class, TsCard, problem_icon);
+  gtk_widget_class_bind_template_child (widget_class, TsCard, run_button);
   gtk_widget_class_bind_template_child (widget_class, TsCard, settings_button);
   gtk_widget_class_bind_template_child (widget_class, TsCard, menu_button);
   gtk_widget_class_bind_template_child (widget_class, TsCard, body);
@@ -425,6 +429,8 @@ ts_card_class_init (TsCardClass *klass)
   gtk_widget_class_install_action (widget_class, "card.resize", "s", move_action);
   gtk_widget_class_install_action (widget_class, "card.choose-document", NULL,
                                    choose_document_action);
+
+  _ts_card_class_add_run_actions (widget_class);
 
   add_arrow_bindings (widget_class, GDK_ALT_MASK, "card.move");
   add_arrow_bindings (widget_class, GDK_ALT_MASK | GDK_SHIFT_MASK, "card.resize");
@@ -450,6 +456,7 @@ ts_card_init (TsCard *self)
 {
   self->editing = TRUE;
   self->cancellable = g_cancellable_new ();
+  self->output_boxes = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

@@ -462,7 +462,6 @@ _ts_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.delete-block", "s", delete_block_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
-  gtk_widget_class_install_action (widget_class, "win.run-all", NULL, nothing_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, nothing_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-mode", NULL, toggle_mode_action);
   gtk_widget_class_install_property_action (widget_class, "win.mode", "mode");

@@ -27,6 +27,11 @@ struct _TsWindow
   GtkNativeDialog      *chooser;
   GtkWidget            *canvas;
   TsDraftStore         *drafts;
+  GSettings            *settings;
+  TsProviderRegistry   *registry;
+  TsRunner             *runner;
+  TsCache              *cache;
+  GSignalGroup         *runner_signals;
   char                 *draft_id;
   char                 *last_error;
   char                 *warnings;
@@ -83,6 +88,13 @@ void      _ts_window_add_recent         (TsWindow       *self,
                                          GFile          *file);
 void      _ts_window_open_file          (TsWindow       *self,
                                          GFile          *file);
+
+/* ts-window-run.c */
+void      _ts_window_init_runner        (TsWindow       *self);
+void      _ts_window_setup_runner       (TsWindow       *self);
+void      _ts_window_update_runner      (TsWindow       *self);
+void      _ts_window_dispose_runner     (TsWindow       *self);
+void      _ts_window_class_add_run_actions (GtkWidgetClass *widget_class);
 
 /* ts-window-dnd.c */
 void      _ts_window_init_dnd           (TsWindow       *self);

@@ -127,8 +127,8 @@ update_actions (TsWindow *self)
                                  self->history != NULL && ts_history_can_undo (self->history));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
                                  self->history != NULL && ts_history_can_redo (self->history));
-  /* Running widgets and sharing come with the runner and the sharing issue. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-all", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-all", has_document);
+  /* Sharing comes with the sharing issue. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
 
   gtk_widget_set_visible (self->add_button, has_document && editing);
@@ -322,6 +322,7 @@ _ts_window_set_document (TsWindow     *self,
   self->canvas = ts_canvas_new (playground, self->history);
   ts_canvas_set_editing (TS_CANVAS (self->canvas), g_strcmp0 (self->mode, "edit") == 0);
   gtk_box_append (self->document_box, self->canvas);
+  _ts_window_setup_runner (self);
 
   update_title (self);
   update_description (self);
@@ -433,6 +434,7 @@ set_mode (TsWindow   *self,
 
   if (self->canvas != NULL)
     ts_canvas_set_editing (TS_CANVAS (self->canvas), g_str_equal (mode, "edit"));
+  _ts_window_update_runner (self);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
 }
@@ -477,6 +479,7 @@ ts_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->autosave_id, g_source_remove);
   g_clear_handle_id (&self->check_id, g_source_remove);
+  _ts_window_dispose_runner (self);
   g_clear_pointer (&self->canvas, gtk_widget_unparent);
   if (self->playground_signals != NULL)
     g_signal_group_set_target (self->playground_signals, NULL);
@@ -489,6 +492,7 @@ ts_window_dispose (GObject *object)
   g_clear_object (&self->history_signals);
   g_clear_object (&self->history);
   g_clear_object (&self->drafts);
+  g_clear_object (&self->settings);
   g_clear_object (&self->playground);
   g_clear_object (&self->file);
   g_clear_object (&self->loading_file);
@@ -629,6 +633,7 @@ ts_window_class_init (TsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsWindow, recent_menu);
 
   _ts_window_class_add_actions (widget_class);
+  _ts_window_class_add_run_actions (widget_class);
 
   g_type_ensure (TS_TYPE_CANVAS);
   g_type_ensure (TS_TYPE_TITLE_LABEL);
@@ -663,17 +668,15 @@ ts_window_init (TsWindow *self)
   g_signal_group_connect_object (self->history_signals, "notify::can-redo",
                                  G_CALLBACK (history_changed_cb), self, G_CONNECT_SWAPPED);
 
-  {
-    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-
-    g_free (self->mode);
-    self->mode = g_settings_get_string (settings, TS_SETTINGS_KEY_WINDOW_MODE);
-    gtk_window_set_default_size (GTK_WINDOW (self),
-                                 g_settings_get_int (settings, TS_SETTINGS_KEY_WINDOW_WIDTH),
-                                 g_settings_get_int (settings, TS_SETTINGS_KEY_WINDOW_HEIGHT));
-    if (g_settings_get_boolean (settings, TS_SETTINGS_KEY_WINDOW_MAXIMIZED))
-      gtk_window_maximize (GTK_WINDOW (self));
-  }
+  self->settings = g_settings_new (APP_ID);
+  g_free (self->mode);
+  self->mode = g_settings_get_string (self->settings, TS_SETTINGS_KEY_WINDOW_MODE);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, TS_SETTINGS_KEY_WINDOW_WIDTH),
+                               g_settings_get_int (self->settings, TS_SETTINGS_KEY_WINDOW_HEIGHT));
+  if (g_settings_get_boolean (self->settings, TS_SETTINGS_KEY_WINDOW_MAXIMIZED))
+    gtk_window_maximize (GTK_WINDOW (self));
+  _ts_window_init_runner (self);
   {
     g_autoptr(GFile) dir = ts_draft_store_default_dir ();
 

@@ -49,7 +49,7 @@ test_example_file (const char *name)
 }
 
 /* Makes a temporary folder for the test program @name and points the user's state
- * (drafts) and data (recent files) folders into it, so that a test never reads or
+ * (drafts), data (recent files) and cache (outputs) folders into it, so that a test never reads or
  * writes the user's. Call it before GTK starts: GLib reads those folders once.
  *
  * Returns: (transfer full): the folder */
@@ -60,6 +60,7 @@ test_setup_dirs (const char *name)
   g_autoptr(GError) error = NULL;
   g_autofree char *state = NULL;
   g_autofree char *data = NULL;
+  g_autofree char *cache = NULL;
   char *tmpdir;
 
   tmpdir = g_dir_make_tmp (template, &error);
@@ -67,10 +68,13 @@ test_setup_dirs (const char *name)
 
   state = g_build_filename (tmpdir, "state", NULL);
   data = g_build_filename (tmpdir, "data", NULL);
+  cache = g_build_filename (tmpdir, "cache", NULL);
   g_assert_cmpint (g_mkdir (state, 0700), ==, 0);
   g_assert_cmpint (g_mkdir (data, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (cache, 0700), ==, 0);
   g_setenv ("XDG_STATE_HOME", state, TRUE);
   g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
 
   return tmpdir;
 }
