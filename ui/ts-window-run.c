@@ -7,8 +7,6 @@
 
 #include <glib/gi18n.h>
 
-#include "ts-bedrock.h"
-#include "ts-providers.h"
 #include "ts-settings.h"
 #include "ts-window-private.h"
 
@@ -17,43 +15,6 @@
  * Stop cancels what is queued or running; the cards run, regenerate and stop their own
  * widget and show its state. In Use mode, with the preference on, widgets whose inputs
  * changed run again by themselves. */
-
-static const struct {
-  const char *provider;
-  const char *key;
-} endpoint_keys[] = {
-  { "ollama", TS_SETTINGS_KEY_OLLAMA_ENDPOINT },
-  { "openai", TS_SETTINGS_KEY_OPENAI_ENDPOINT },
-  { "sd-webui", TS_SETTINGS_KEY_SD_WEBUI_ENDPOINT },
-};
-
-/* The shipped providers, pointed at the servers the preferences name. */
-static TsProviderRegistry *
-new_registry (GSettings *settings)
-{
-  TsProviderRegistry *registry = ts_providers_new_registry ();
-  TsProvider *bedrock;
-
-  for (guint i = 0; i < G_N_ELEMENTS (endpoint_keys); i++)
-    {
-      TsProvider *provider = ts_provider_registry_lookup (registry, endpoint_keys[i].provider);
-      g_autofree char *endpoint = g_settings_get_string (settings, endpoint_keys[i].key);
-
-      if (provider != NULL && endpoint[0] != '\0')
-        ts_provider_set_endpoint (provider, endpoint);
-    }
-
-  bedrock = ts_provider_registry_lookup (registry, "bedrock");
-  if (TS_IS_BEDROCK_PROVIDER (bedrock))
-    {
-      g_autofree char *region = g_settings_get_string (settings, TS_SETTINGS_KEY_AWS_REGION);
-
-      if (region[0] != '\0')
-        ts_bedrock_provider_set_region (TS_BEDROCK_PROVIDER (bedrock), region);
-    }
-
-  return registry;
-}
 
 /* Auto-run only in Use mode, where inputs are typed; concurrency always. */
 void
@@ -102,7 +63,7 @@ _ts_window_setup_runner (TsWindow *self)
   g_clear_object (&self->runner);
 
   if (self->registry == NULL)
-    self->registry = new_registry (self->settings);
+    self->registry = ts_settings_new_registry (self->settings);
 
   /* The command line's cache: a widget run there is not run again here. */
   if (self->cache == NULL)
@@ -143,18 +104,8 @@ settings_changed_cb (TsWindow   *self,
       return;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (endpoint_keys); i++)
-    {
-      if (self->registry != NULL && g_str_equal (key, endpoint_keys[i].key))
-        {
-          TsProvider *provider = ts_provider_registry_lookup (self->registry,
-                                                              endpoint_keys[i].provider);
-          g_autofree char *endpoint = g_settings_get_string (self->settings, key);
-
-          if (provider != NULL)
-            ts_provider_set_endpoint (provider, endpoint[0] != '\0' ? endpoint : NULL);
-        }
-    }
+  if (self->registry != NULL)
+    ts_settings_apply_endpoint (self->settings, key, self->registry);
 }
 
 void

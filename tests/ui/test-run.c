@@ -8,6 +8,8 @@
 #include <adwaita.h>
 
 #include "fake-provider.h"
+#include "mock-protocols.h"
+#include "ts-preferences-window.h"
 #include "ts-settings.h"
 #include "ts-window.h"
 #include "ui-test-utils.h"
@@ -349,6 +351,57 @@ test_run_auto_in_use_mode (Fixture       *f,
   g_object_set (f->window, "mode", "edit", NULL);
 }
 
+static void
+test_preferences_test_connection (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  MockServer *ollama = mock_server_new (mock_ollama_handler, NULL);
+  GtkWidget *prefs;
+  AdwActionRow *row;
+  GtkWidget *button;
+  g_autofree char *expected = g_strdup_printf ("Ollama at %s: up", mock_server_get_url (ollama));
+
+  /* A server that answers, and one where nothing listens. */
+  g_settings_set_string (settings, TS_SETTINGS_KEY_OLLAMA_ENDPOINT, mock_server_get_url (ollama));
+  g_settings_set_string (settings, TS_SETTINGS_KEY_SD_WEBUI_ENDPOINT, "http://127.0.0.1:9");
+
+  prefs = ts_preferences_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (prefs));
+  row = ADW_ACTION_ROW (gtk_widget_get_template_child (prefs, TS_TYPE_PREFERENCES_WINDOW,
+                                                       "test_row"));
+  button = GTK_WIDGET (gtk_widget_get_template_child (prefs, TS_TYPE_PREFERENCES_WINDOW,
+                                                      "test_button"));
+
+  /* As a user would, once the window is drawn: the probes have a deadline, and the
+   * first frame of a window can take longer than that on a software renderer. */
+  wait_until (gtk_widget_get_mapped (prefs));
+  {
+    gboolean painted = FALSE;
+    GdkFrameClock *clock = gtk_widget_get_frame_clock (prefs);
+    gulong handler = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (test_flag_cb),
+                                               &painted);
+
+    gtk_widget_queue_draw (prefs);
+    wait_until (painted);
+    g_signal_handler_disconnect (clock, handler);
+    test_drain ();
+  }
+
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_false (gtk_widget_get_sensitive (button));
+  wait_until (gtk_widget_get_sensitive (button));
+  g_test_message ("%s", adw_action_row_get_subtitle (row));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), expected));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "Stable Diffusion"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "http://127.0.0.1:9: down"));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  test_drain ();
+  g_settings_reset (settings, TS_SETTINGS_KEY_OLLAMA_ENDPOINT);
+  g_settings_reset (settings, TS_SETTINGS_KEY_SD_WEBUI_ENDPOINT);
+  mock_server_free (ollama);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -368,6 +421,7 @@ main (int   argc,
               test_run_regenerate_and_chat, fixture_tear_down);
   g_test_add ("/ui/run/auto-in-use-mode", Fixture, NULL, fixture_set_up,
               test_run_auto_in_use_mode, fixture_tear_down);
+  g_test_add_func ("/ui/preferences/test-connection", test_preferences_test_connection);
 
   status = g_test_run ();
 
