@@ -38,15 +38,6 @@ open_example (const char *name)
   return window;
 }
 
-static void
-destroy_window (TsWindow *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  test_drain ();
-  g_assert_finalize_object (window);
-}
-
 /* The shortcut of @widget (from its class bindings or a controller) for a key. */
 static GtkShortcut *
 find_shortcut (GtkWidget       *widget,
@@ -237,7 +228,7 @@ test_add_menu_key (void)
   wait_until (gtk_widget_get_visible (GTK_WIDGET (popover)));
   gtk_popover_popdown (popover);
 
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -351,7 +342,7 @@ test_canvas_navigation (void)
   g_assert_true (gtk_widget_is_ancestor (get_focus (window), card));
   g_assert_true (GTK_IS_TEXT (get_focus (window)));
 
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 /* Whether @widget has a name an assistive technology can read. */
@@ -440,7 +431,7 @@ test_accessible_names (void)
     gtk_window_present (GTK_WINDOW (window));
     test_drain ();
     assert_all_named (GTK_WIDGET (window));
-    destroy_window (window);
+    test_destroy_window (GTK_WINDOW (window));
   }
 
   for (guint i = 0; i < G_N_ELEMENTS (examples); i++)
@@ -475,7 +466,7 @@ test_accessible_names (void)
             assert_all_named (gtk_popover_get_child (popover));
         }
 
-      destroy_window (window);
+      test_destroy_window (GTK_WINDOW (window));
     }
 }
 
@@ -483,7 +474,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   tmpdir = test_setup_dirs ("test-keyboard");
@@ -492,12 +482,7 @@ main (int   argc,
   adw_init ();
   test_setup_display ();
 
-  /* Not unique: the tests must never hand their files to a Tessera the user runs. */
-  application = ts_application_new ();
-  g_application_set_flags (G_APPLICATION (application),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
+  application = TS_APPLICATION (test_new_application ());
 
   g_test_add_func ("/ui/keyboard/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/ui/keyboard/add-menu", test_add_menu_key);

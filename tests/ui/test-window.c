@@ -34,16 +34,6 @@ create_window (void)
   return window;
 }
 
-/* Destroys @window and checks that nothing else keeps it alive. */
-static void
-destroy_window (TsWindow *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  test_drain ();
-  g_assert_finalize_object (window);
-}
-
 static gboolean
 open_file (TsWindow  *window,
            GFile     *file,
@@ -168,7 +158,7 @@ test_window_empty (void)
   test_drain ();
   g_assert_cmpuint (count_toplevels (), ==, n_toplevels);
 
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -198,7 +188,7 @@ test_window_examples (void)
 
       assert_cards_follow_model (window);
 
-      destroy_window (window);
+      test_destroy_window (GTK_WINDOW (window));
     }
 }
 
@@ -247,7 +237,7 @@ test_window_follows_model (void)
                                    "A retitled playground"));
   g_assert_true (ts_window_get_modified (window));
 
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -298,7 +288,7 @@ test_window_invalid_file (void)
   g_assert_null (ts_window_get_last_error (window));
   assert_cards_follow_model (window);
 
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -328,7 +318,7 @@ test_window_many_problems (void)
   g_assert_true (g_str_has_prefix (lines[0], "widgets[0]."));
   g_assert_nonnull (strstr (lines[20], "more"));
 
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -346,7 +336,7 @@ test_window_missing_file (void)
   g_assert_true (ts_window_is_empty (window));
 
   /* Closing the window closes its dialog too. */
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -390,7 +380,7 @@ test_window_save (void)
   g_assert_nonnull (find_message_dialog (window));
   g_assert_true (g_file_equal (ts_window_get_file (window), file));
 
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
   g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
@@ -487,8 +477,8 @@ test_window_drop_files (void)
                      "Dropped playground");
   }
 
-  destroy_window (other);
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (other));
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -516,8 +506,8 @@ test_application_open_file (void)
   wait_until (ts_window_get_playground (window) != NULL);
   assert_cards_follow_model (window);
 
-  destroy_window (window);
-  destroy_window (empty);
+  test_destroy_window (GTK_WINDOW (window));
+  test_destroy_window (GTK_WINDOW (empty));
   g_assert_cmpuint (count_windows (), ==, n_windows - 1);
 }
 
@@ -573,7 +563,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   tmpdir = test_setup_dirs ("test-window");
@@ -582,12 +571,7 @@ main (int   argc,
   adw_init ();
   test_setup_display ();
 
-  /* Not unique: the tests must never hand their files to a Tessera the user runs. */
-  application = ts_application_new ();
-  g_application_set_flags (G_APPLICATION (application),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
+  application = TS_APPLICATION (test_new_application ());
 
   g_test_add_func ("/ui/window/empty", test_window_empty);
   g_test_add_func ("/ui/window/examples", test_window_examples);

@@ -7,6 +7,8 @@
 
 #include "ui-test-utils.h"
 
+#include "ts-application.h"
+
 #include <glib/gstdio.h>
 
 /* Sets the gboolean @user_data; a timeout callback. */
@@ -141,4 +143,31 @@ test_shows_text (GtkWidget  *widget,
     }
 
   return FALSE;
+}
+
+/* Destroys @window and checks that nothing else keeps it alive. */
+void
+test_destroy_window (GtkWindow *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (window);
+  test_drain ();
+  g_assert_finalize_object (window);
+}
+
+/* The application, registered but not unique: a test must never hand its files to a
+ * Tessera the user runs.
+ *
+ * Returns: (transfer full): the application */
+GApplication *
+test_new_application (void)
+{
+  g_autoptr(GError) error = NULL;
+  GApplication *application = G_APPLICATION (ts_application_new ());
+
+  g_application_set_flags (application, G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (application, NULL, &error);
+  g_assert_no_error (error);
+
+  return application;
 }
