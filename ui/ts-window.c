@@ -671,6 +671,8 @@ ts_window_init (TsWindow *self)
   self->settings = g_settings_new (APP_ID);
   g_free (self->mode);
   self->mode = g_settings_get_string (self->settings, TS_SETTINGS_KEY_WINDOW_MODE);
+  /* The mode toggles show the state of win.mode, which follows the property. */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, TS_SETTINGS_KEY_WINDOW_WIDTH),
                                g_settings_get_int (self->settings, TS_SETTINGS_KEY_WINDOW_HEIGHT));
