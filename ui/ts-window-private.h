@@ -80,6 +80,10 @@ void      _ts_window_show_error         (TsWindow       *self,
                                          const char     *body);
 char     *_ts_window_dup_problem_list   (GPtrArray      *problems);
 
+/* ts-window-check.c */
+void      _ts_window_schedule_check     (TsWindow       *self);
+void      _ts_window_report_first_frame (TsWindow       *self);
+
 /* ts-window-actions.c */
 void      _ts_window_class_add_actions  (GtkWidgetClass *widget_class);
 void      _ts_window_clear_chooser      (TsWindow       *self);
