@@ -245,7 +245,7 @@ ts_application_startup (GApplication *application)
     { "win.undo", { "<Control>z", NULL } },
     { "win.redo", { "<Control><Shift>z", NULL } },
     { "win.run-all", { "<Control>Return", NULL } },
-    { "card.run", { "<Control><Shift>Return", NULL } },
+    { "win.show-add-menu", { "<Control><Shift>a", NULL } },
     { "win.toggle-mode", { "<Control>e", NULL } },
   };
   TsApplication *self = TS_APPLICATION (application);

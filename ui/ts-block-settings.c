@@ -190,10 +190,14 @@ model_entry (TsBlockSettings *self)
 
 static GtkWidget *
 template_editor (TsBlockSettings *self,
-                 TsField          field)
+                 TsField          field,
+                 const char      *caption)
 {
   GtkWidget *editor = ts_prompt_editor_new (self->playground, self->block, field);
   GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (editor), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  caption, -1);
 
   gtk_text_view_set_top_margin (GTK_TEXT_VIEW (editor), 6);
   gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (editor), 6);
@@ -334,14 +338,16 @@ build (TsBlockSettings *self)
       add_row (self, _("Guidance"), spin_for (self, TS_FIELD_CFG_SCALE, 0.5, 1));
       add_row (self, _("Steps"), spin_for (self, TS_FIELD_STEPS, 1, 0));
       add_row (self, _("Images"), spin_for (self, TS_FIELD_IMAGE_COUNT, 1, 0));
-      add_wide_row (self, _("Negative prompt"), template_editor (self, TS_FIELD_NEGATIVE_PROMPT));
+      add_wide_row (self, _("Negative prompt"),
+                    template_editor (self, TS_FIELD_NEGATIVE_PROMPT, _("Negative prompt")));
     }
   else
     {
       add_row (self, _("Temperature"), spin_for (self, TS_FIELD_TEMPERATURE, 0.05, 2));
       add_row (self, _("Top-p"), spin_for (self, TS_FIELD_TOP_P, 0.05, 2));
       add_row (self, _("Maximum tokens"), spin_for (self, TS_FIELD_MAX_TOKENS, 64, 0));
-      add_wide_row (self, _("System prompt"), template_editor (self, TS_FIELD_SYSTEM_PROMPT));
+      add_wide_row (self, _("System prompt"),
+                    template_editor (self, TS_FIELD_SYSTEM_PROMPT, _("System prompt")));
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-canvas-private.h"
 #include "ts-layout.h"
 
 /* The canvas lays the cards out on the 12-column grid of the model. A grid row is at
@@ -17,24 +18,6 @@
  * move by dragging their handle and resize by dragging their corner; both are model
  * edits, grouped into one undo step per gesture. */
 
-#define ROW_HEIGHT 72
-#define GAP 12
-#define NARROW_WIDTH 640
-
-struct _TsCanvas
-{
-  GtkWidget     parent_instance;
-
-  TsPlayground *playground;
-  TsHistory    *history;
-  GPtrArray    *cards;
-  gboolean      editing;
-
-  /* During a resize by the corner. */
-  TsCard       *resizing;
-  int           start_column_span;
-  int           start_row_span;
-};
 
 G_DEFINE_FINAL_TYPE (TsCanvas, ts_canvas, GTK_TYPE_WIDGET)
 
@@ -45,11 +28,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-typedef struct
-{
-  int x, y, width, height;
-} Box;
 
 static int
 compare_cards (gconstpointer a,
@@ -84,10 +62,10 @@ card_height (TsCard *card,
 }
 
 /* Computes a box per card (in self->cards order) for @width; returns the height. */
-static int
-compute_layout (TsCanvas *self,
-                int       width,
-                Box      *boxes)
+int
+_ts_canvas_compute_layout (TsCanvas *self,
+                           int       width,
+                           Box      *boxes)
 {
   guint n = self->cards->len;
   int col_w = column_width (width);
@@ -216,7 +194,7 @@ ts_canvas_measure (GtkWidget      *widget,
   else
     {
       g_autofree Box *boxes = g_new0 (Box, MAX (1, self->cards->len));
-      int height = compute_layout (self, for_size < 0 ? 960 : for_size, boxes);
+      int height = _ts_canvas_compute_layout (self, for_size < 0 ? 960 : for_size, boxes);
 
       *minimum = *natural = height;
     }
@@ -231,7 +209,7 @@ ts_canvas_size_allocate (GtkWidget *widget,
   TsCanvas *self = TS_CANVAS (widget);
   g_autofree Box *boxes = g_new0 (Box, MAX (1, self->cards->len));
 
-  compute_layout (self, width, boxes);
+  _ts_canvas_compute_layout (self, width, boxes);
 
   for (guint i = 0; i < self->cards->len; i++)
     gtk_widget_size_allocate (g_ptr_array_index (self->cards, i),
@@ -304,7 +282,7 @@ cell_at (TsCanvas *self,
   int col_w = column_width (width);
   int best_row = ts_layout_get_end_row (self->playground);
 
-  compute_layout (self, width, boxes);
+  _ts_canvas_compute_layout (self, width, boxes);
 
   /* The row of the card whose top is nearest above the point. */
   for (guint i = 0; i < self->cards->len; i++)
@@ -419,6 +397,8 @@ create_card (TsCanvas *self,
   GtkGesture *resize = gtk_gesture_drag_new ();
 
   ts_card_set_editing (TS_CARD (card), self->editing);
+  if (self->runner != NULL)
+    ts_card_set_runner (TS_CARD (card), self->runner);
 
   gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
   g_signal_connect (source, "prepare", G_CALLBACK (drag_prepare_cb), card);
@@ -448,6 +428,7 @@ items_changed_cb (TsCanvas   *self,
 
       if (self->resizing == TS_CARD (card))
         self->resizing = NULL;
+      _ts_canvas_focus_after_removal (self, card);
       g_ptr_array_remove_index (self->cards, position);
       gtk_widget_unparent (card);
     }
@@ -479,6 +460,7 @@ ts_canvas_dispose (GObject *object)
 
   g_clear_object (&self->playground);
   g_clear_object (&self->history);
+  g_clear_object (&self->runner);
 
   G_OBJECT_CLASS (ts_canvas_parent_class)->dispose (object);
 }
@@ -549,6 +531,8 @@ ts_canvas_class_init (TsCanvasClass *klass)
     g_param_spec_boolean ("editing", NULL, NULL, TRUE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  _ts_canvas_class_add_bindings (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "tscanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -684,4 +668,25 @@ ts_canvas_find_card (TsCanvas *self,
     }
 
   return NULL;
+}
+
+/**
+ * ts_canvas_set_runner:
+ * @self: a #TsCanvas
+ * @runner: the runner of the playground
+ *
+ * Lets every card, now and to come, run its widget and show its state.
+ */
+void
+ts_canvas_set_runner (TsCanvas *self,
+                      TsRunner *runner)
+{
+  g_return_if_fail (TS_IS_CANVAS (self));
+  g_return_if_fail (TS_IS_RUNNER (runner));
+
+  if (!g_set_object (&self->runner, runner))
+    return;
+
+  for (guint i = 0; i < self->cards->len; i++)
+    ts_card_set_runner (g_ptr_array_index (self->cards, i), runner);
 }

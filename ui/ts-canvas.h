@@ -10,6 +10,7 @@
 #include "ts-card.h"
 #include "ts-history.h"
 #include "ts-playground.h"
+#include "ts-runner.h"
 
 G_BEGIN_DECLS
 
@@ -27,5 +28,9 @@ TsCard    *ts_canvas_get_card    (TsCanvas     *self,
                                   guint         position);
 TsCard    *ts_canvas_find_card   (TsCanvas     *self,
                                   TsBlock      *block);
+gboolean   ts_canvas_move_focus  (TsCanvas     *self,
+                                  const char   *direction);
+void       ts_canvas_set_runner  (TsCanvas     *self,
+                                  TsRunner     *runner);
 
 G_END_DECLS

@@ -227,6 +227,8 @@ markdown_view (TsBlock *block,
   gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (view, "markdown");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Formatted text"), -1);
   render_markdown_cb (GTK_TEXT_VIEW (view));
   g_signal_connect_object (block, signal, G_CALLBACK (render_markdown_cb), view,
                            G_CONNECT_SWAPPED);
@@ -277,6 +279,8 @@ update_output_cb (GtkWidget *box)
       gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
       gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
       gtk_widget_add_css_class (view, "markdown");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Output"), -1);
       ts_markdown_render (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)),
                           ts_output_get_text (output));
       gtk_box_append (GTK_BOX (box), view);
@@ -302,10 +306,48 @@ update_output_cb (GtkWidget *box)
     }
 }
 
+static void
+message_activate_cb (GtkEntry *entry,
+                     TsCard   *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  if (text[0] != '\0' && _ts_card_send_message (self, text))
+    gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+message_icon_cb (GtkEntry             *entry,
+                 GtkEntryIconPosition  position,
+                 TsCard               *self)
+{
+  message_activate_cb (entry, self);
+}
+
+/* A chat takes a message at a time, run at once. */
 static GtkWidget *
-output_view (TsBlock *block)
+message_entry (TsCard *self)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Message"));
+  gtk_entry_set_icon_from_icon_name (GTK_ENTRY (entry), GTK_ENTRY_ICON_SECONDARY,
+                                     "mail-send-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Message"), -1);
+  g_signal_connect_object (entry, "activate", G_CALLBACK (message_activate_cb), self, 0);
+  g_signal_connect_object (entry, "icon-release", G_CALLBACK (message_icon_cb), self, 0);
+
+  return entry;
+}
+
+static GtkWidget *
+output_view (TsCard  *self,
+             TsBlock *block)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  g_ptr_array_add (self->output_boxes, box);
 
   gtk_widget_add_css_class (box, "output");
   g_object_set_data_full (G_OBJECT (box), "ts-block", g_object_ref (block), g_object_unref);
@@ -314,6 +356,19 @@ output_view (TsBlock *block)
                            G_CONNECT_SWAPPED);
 
   return box;
+}
+
+/**
+ * _ts_card_refresh_outputs:
+ * @self: a #TsCard
+ *
+ * Redraws the output views, whose output changed in place (streamed text).
+ */
+void
+_ts_card_refresh_outputs (TsCard *self)
+{
+  for (guint i = 0; self->output_boxes != NULL && i < self->output_boxes->len; i++)
+    update_output_cb (g_ptr_array_index (self->output_boxes, i));
 }
 
 static void
@@ -452,14 +507,15 @@ _ts_card_build_editor (TsCard *self)
     case TS_BLOCK_KIND_TEXT:
     case TS_BLOCK_KIND_IMAGE:
       gtk_box_append (GTK_BOX (box), prompt_editor (self, TS_FIELD_PROMPT, _("Prompt")));
-      gtk_box_append (GTK_BOX (box), output_view (block));
+      gtk_box_append (GTK_BOX (box), output_view (self, block));
       break;
 
     case TS_BLOCK_KIND_CHAT:
       gtk_box_append (GTK_BOX (box), labeled (_("Context"),
                                               prompt_editor (self, TS_FIELD_CONTEXT,
                                                              _("Context"))));
-      gtk_box_append (GTK_BOX (box), output_view (block));
+      gtk_box_append (GTK_BOX (box), output_view (self, block));
+      gtk_box_append (GTK_BOX (box), message_entry (self));
       break;
 
     default:
@@ -486,6 +542,34 @@ update_placeholder_cb (GtkEntry *entry)
   gtk_entry_set_placeholder_text (entry, ts_block_get_string (block, TS_FIELD_PLACEHOLDER));
 }
 
+/* What a user types into an input in Use mode is its output: a run's input, which
+ * mentions of it stand for, not part of the document's definition. */
+static void
+set_typed_value (TsBlock    *block,
+                 const char *text)
+{
+  g_autoptr(TsOutput) output = ts_output_new ();
+
+  ts_output_set_text (output, text);
+  ts_block_set_output (block, output);
+}
+
+static void
+typed_in_entry_cb (GtkEditable *editable)
+{
+  set_typed_value (g_object_get_data (G_OBJECT (editable), "ts-block"),
+                   gtk_editable_get_text (editable));
+}
+
+static void
+typed_in_buffer_cb (GtkTextBuffer *buffer,
+                    TsBlock       *block)
+{
+  g_autofree char *text = dup_buffer_text (buffer);
+
+  set_typed_value (block, text);
+}
+
 /* Use mode: the value a user types is a run's input, not part of the document. */
 static GtkWidget *
 input_view (TsBlock *block)
@@ -503,6 +587,9 @@ input_view (TsBlock *block)
   update_placeholder_cb (GTK_ENTRY (entry));
   g_signal_connect_object (block, "notify::placeholder", G_CALLBACK (update_placeholder_cb),
                            entry, G_CONNECT_SWAPPED);
+  g_signal_connect (entry, "changed", G_CALLBACK (typed_in_entry_cb), NULL);
+  g_signal_connect_object (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
+                           G_CALLBACK (typed_in_buffer_cb), block, 0);
 
   gtk_stack_add_named (GTK_STACK (stack), entry, "single");
   gtk_stack_add_named (GTK_STACK (stack), frame_text_view (view, ts_block_get_title (block)),
@@ -544,8 +631,12 @@ _ts_card_build_view (TsCard *self)
 
     case TS_BLOCK_KIND_TEXT:
     case TS_BLOCK_KIND_IMAGE:
+      gtk_box_append (GTK_BOX (box), output_view (self, block));
+      break;
+
     case TS_BLOCK_KIND_CHAT:
-      gtk_box_append (GTK_BOX (box), output_view (block));
+      gtk_box_append (GTK_BOX (box), output_view (self, block));
+      gtk_box_append (GTK_BOX (box), message_entry (self));
       break;
 
     default:

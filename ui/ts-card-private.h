@@ -20,6 +20,10 @@ struct _TsCard
   gboolean         editing;
 
   GtkWidget       *prompt_editor;
+  TsRunner        *runner;
+  char            *run_error;
+  GPtrArray       *output_boxes;
+  guint            refresh_id;
   GtkNativeDialog *chooser;
   GCancellable    *cancellable;
 
@@ -29,6 +33,7 @@ struct _TsCard
   TsTitleLabel    *title_label;
   GtkLabel        *state_label;
   GtkImage        *problem_icon;
+  GtkButton       *run_button;
   GtkMenuButton   *settings_button;
   GtkMenuButton   *menu_button;
   GtkStack        *body;
@@ -40,5 +45,13 @@ struct _TsCard
 GtkWidget *_ts_card_build_editor   (TsCard          *self);
 GtkWidget *_ts_card_build_view     (TsCard          *self);
 void       _ts_card_choose_document (TsCard         *self);
+void       _ts_card_refresh_outputs (TsCard         *self);
+
+/* ts-card-run.c */
+void       _ts_card_class_add_run_actions (GtkWidgetClass *widget_class);
+void       _ts_card_update_run_actions    (TsCard         *self);
+void       _ts_card_dispose_run           (TsCard         *self);
+gboolean   _ts_card_send_message          (TsCard         *self,
+                                           const char     *text);
 
 G_END_DECLS

@@ -237,6 +237,7 @@ ts_card_constructed (GObject *object)
   update_title (self);
   update_details (self);
   update_mode (self);
+  _ts_card_update_run_actions (self);
 }
 
 static void
@@ -250,6 +251,8 @@ ts_card_dispose (GObject *object)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
 
+  _ts_card_dispose_run (self);
+  g_clear_pointer (&self->output_boxes, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_CARD);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -327,6 +330,43 @@ ts_card_set_property (GObject      *object,
     }
 }
 
+/* Enter on the card itself goes to its first control. */
+static gboolean
+enter_cb (GtkWidget *widget,
+          GVariant  *args,
+          gpointer   user_data)
+{
+  if (!gtk_widget_is_focus (widget))
+    return FALSE;
+
+  return gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);
+}
+
+/* Delete on the card itself deletes it; in one of its controls the key is theirs. */
+static gboolean
+delete_key_cb (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   user_data)
+{
+  if (!gtk_widget_is_focus (widget) || !TS_CARD (widget)->editing)
+    return FALSE;
+
+  return gtk_widget_activate_action (widget, "card.delete", NULL);
+}
+
+/* Escape in one of its controls goes back to the card, where the arrow keys move
+ * between cards. */
+static gboolean
+escape_cb (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   user_data)
+{
+  if (gtk_widget_is_focus (widget))
+    return FALSE;
+
+  return gtk_widget_grab_focus (widget);
+}
+
 static void
 add_arrow_bindings (GtkWidgetClass  *widget_class,
                     GdkModifierType  modifiers,
@@ -375,6 +415,7 @@ ts_card_class_init (TsCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsCard, title_label);
   gtk_widget_class_bind_template_child (widget_class, TsCard, state_label);
   gtk_widget_class_bind_template_child (widget_class, TsCard, problem_icon);
+  gtk_widget_class_bind_template_child (widget_class, TsCard, run_button);
   gtk_widget_class_bind_template_child (widget_class, TsCard, settings_button);
   gtk_widget_class_bind_template_child (widget_class, TsCard, menu_button);
   gtk_widget_class_bind_template_child (widget_class, TsCard, body);
@@ -389,11 +430,18 @@ ts_card_class_init (TsCardClass *klass)
   gtk_widget_class_install_action (widget_class, "card.choose-document", NULL,
                                    choose_document_action);
 
+  _ts_card_class_add_run_actions (widget_class);
+
   add_arrow_bindings (widget_class, GDK_ALT_MASK, "card.move");
   add_arrow_bindings (widget_class, GDK_ALT_MASK | GDK_SHIFT_MASK, "card.resize");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "card.rename", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
                                        "card.duplicate", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Delete, 0, delete_key_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Delete, 0, delete_key_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, 0, enter_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, 0, enter_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "tscard");
@@ -408,8 +456,10 @@ ts_card_init (TsCard *self)
 {
   self->editing = TRUE;
   self->cancellable = g_cancellable_new ();
+  self->output_boxes = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
 
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self->drag_handle), "grab");
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self->resize_handle), "se-resize");

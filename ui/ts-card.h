@@ -9,6 +9,7 @@
 
 #include "ts-block.h"
 #include "ts-playground.h"
+#include "ts-runner.h"
 
 G_BEGIN_DECLS
 
@@ -30,5 +31,8 @@ void          ts_card_start_rename      (TsCard       *self);
 GtkWidget    *ts_card_get_drag_handle   (TsCard       *self);
 GtkWidget    *ts_card_get_resize_handle (TsCard       *self);
 GtkWidget    *ts_card_get_prompt_editor (TsCard       *self);
+void          ts_card_set_runner        (TsCard       *self,
+                                         TsRunner     *runner);
+const char   *ts_card_get_state_text    (TsCard       *self);
 
 G_END_DECLS

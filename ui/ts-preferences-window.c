@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
 
+#include "ts-detect.h"
 #include "ts-secrets.h"
 #include "ts-settings.h"
 
@@ -22,7 +23,10 @@ struct _TsPreferencesWindow
 
   GSettings            *settings;
   GCancellable         *cancellable;
+  GCancellable         *test_cancellable;
 
+  AdwActionRow         *test_row;
+  GtkButton            *test_button;
   AdwEntryRow          *ollama_row;
   AdwEntryRow          *openai_row;
   AdwEntryRow          *sd_webui_row;
@@ -116,12 +120,81 @@ secret_looked_up_cb (GObject      *object,
     }
 }
 
+/* A test the user asked for may take longer than the detection at start-up. */
+#define TEST_TIMEOUT_MS 2000
+
+/* One line a server: its name, where, and what the detector found. */
+static char *
+dup_detected_summary (GPtrArray *servers)
+{
+  GString *summary = g_string_new (NULL);
+
+  for (guint i = 0; i < servers->len; i++)
+    {
+      const TsDetectedServer *server = g_ptr_array_index (servers, i);
+
+      if (i > 0)
+        g_string_append_c (summary, '\n');
+      /* Translators: a model server, where it is, and its state, such as
+       * "Ollama at http://127.0.0.1:11434: up" */
+      g_string_append_printf (summary, _("%s at %s: %s"), server->name, server->url,
+                              ts_server_state_to_string (server->state));
+      if (server->state == TS_SERVER_UP && server->models != NULL)
+        g_string_append_printf (summary, ngettext (", %u model", ", %u models", server->models->len),
+                                server->models->len);
+      if (server->state != TS_SERVER_UP && server->message != NULL)
+        g_string_append_printf (summary, " (%s)", server->message);
+    }
+
+  return g_string_free (summary, FALSE);
+}
+
+static void
+detected_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(TsPreferencesWindow) self = user_data;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *markup = NULL;
+
+  servers = ts_detect_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  summary = servers != NULL ? dup_detected_summary (servers) : g_strdup (error->message);
+  markup = g_markup_escape_text (summary, -1);
+  adw_action_row_set_subtitle (self->test_row, markup);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), TRUE);
+}
+
+/* Asks the servers the rows name, as they stand, whether they are up. */
+static void
+test_clicked_cb (TsPreferencesWindow *self)
+{
+  g_autoptr(TsProviderRegistry) registry = ts_settings_new_registry (self->settings);
+  g_autoptr(GPtrArray) targets = ts_detect_targets (registry);
+
+  g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
+  self->test_cancellable = g_cancellable_new ();
+
+  adw_action_row_set_subtitle (self->test_row, _("Testing…"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), FALSE);
+  ts_detect_async (targets, TEST_TIMEOUT_MS, self->test_cancellable, detected_cb,
+                   g_object_ref (self));
+}
+
 static void
 ts_preferences_window_dispose (GObject *object)
 {
   TsPreferencesWindow *self = (TsPreferencesWindow *) object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
@@ -153,6 +226,9 @@ ts_preferences_window_class_init (TsPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, auto_run_switch);
   gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, concurrency_spin);
   gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, color_scheme_row);
+  gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, test_row);
+  gtk_widget_class_bind_template_child (widget_class, TsPreferencesWindow, test_button);
+  gtk_widget_class_bind_template_callback (widget_class, test_clicked_cb);
 }
 
 static void

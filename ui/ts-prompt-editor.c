@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "ts-prompt-editor-private.h"
 #include "ts-template.h"
 
 /* The editor of a template field (a prompt, a system prompt, a chat's context). The
@@ -18,24 +19,6 @@
  * after it, and deleting part of it deletes all of it. Every change of the text writes
  * the template back to the model; a change of the model (undo, a rename) rebuilds the
  * text. Typing "@" opens a list of the other widgets to mention. */
-
-#define MENTION_ID_KEY "ts-mention-id"
-
-struct _TsPromptEditor
-{
-  GtkTextView   parent_instance;
-
-  TsPlayground *playground;
-  TsBlock      *block;
-  TsField       field;
-
-  GtkWidget    *popover;
-  GtkListBox   *completions;
-  GtkTextMark  *completion_mark;
-  GtkTextTag   *mention_tag;
-  GtkTextTag   *invalid_tag;
-  gboolean      loading;
-};
 
 G_DEFINE_FINAL_TYPE (TsPromptEditor, ts_prompt_editor, GTK_TYPE_TEXT_VIEW)
 
@@ -49,11 +32,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void stop_completion   (TsPromptEditor *self);
-static void update_completion (TsPromptEditor *self);
 
-static GtkTextTag *
-get_mention_tag (const GtkTextIter *iter)
+GtkTextTag *
+_ts_prompt_editor_get_mention_tag (const GtkTextIter *iter)
 {
   GSList *tags = gtk_text_iter_get_tags (iter);
   GtkTextTag *found = NULL;
@@ -132,10 +113,10 @@ ts_prompt_editor_dup_invalid_reason (TsPromptEditor *self,
   return NULL;
 }
 
-static void
-insert_mention (TsPromptEditor *self,
-                GtkTextIter    *iter,
-                const char     *id)
+void
+_ts_prompt_editor_insert_mention (TsPromptEditor *self,
+                                  GtkTextIter    *iter,
+                                  const char     *id)
 {
   TsBlock *target = ts_playground_lookup_block (self->playground, id);
   g_autofree char *text = NULL;
@@ -201,7 +182,7 @@ load (TsPromptEditor *self)
           if (part->kind == TS_TEMPLATE_PART_TEXT)
             gtk_text_buffer_insert (buffer, &iter, part->value, -1);
           else
-            insert_mention (self, &iter, part->value);
+            _ts_prompt_editor_insert_mention (self, &iter, part->value);
         }
     }
 
@@ -222,7 +203,7 @@ dup_template (TsPromptEditor *self)
 
   while (!gtk_text_iter_is_end (&start))
     {
-      GtkTextTag *tag = get_mention_tag (&start);
+      GtkTextTag *tag = _ts_prompt_editor_get_mention_tag (&start);
 
       end = start;
       gtk_text_iter_forward_to_tag_toggle (&end, tag);
@@ -240,7 +221,7 @@ dup_template (TsPromptEditor *self)
           g_autofree char *text = NULL;
           g_autofree char *escaped = NULL;
 
-          while (!gtk_text_iter_is_end (&end) && get_mention_tag (&end) == NULL)
+          while (!gtk_text_iter_is_end (&end) && _ts_prompt_editor_get_mention_tag (&end) == NULL)
             gtk_text_iter_forward_to_tag_toggle (&end, NULL);
 
           text = gtk_text_iter_get_slice (&start, &end);
@@ -254,9 +235,9 @@ dup_template (TsPromptEditor *self)
   return g_string_free (out, FALSE);
 }
 
-static void
-buffer_changed_cb (TsPromptEditor *self,
-                   GtkTextBuffer  *buffer)
+void
+_ts_prompt_editor_write_back (TsPromptEditor *self,
+                              GtkTextBuffer  *buffer)
 {
   g_autofree char *tmpl = NULL;
 
@@ -280,7 +261,7 @@ insert_text_cb (TsPromptEditor *self,
     return;
 
   /* Typing inside a chip types after it. */
-  tag = get_mention_tag (location);
+  tag = _ts_prompt_editor_get_mention_tag (location);
   if (tag != NULL && !gtk_text_iter_starts_tag (location, tag))
     gtk_text_iter_forward_to_tag_toggle (location, tag);
 }
@@ -305,7 +286,7 @@ insert_text_after_cb (TsPromptEditor *self,
   else
     gtk_text_buffer_move_mark (buffer, self->completion_mark, &at);
 
-  update_completion (self);
+  _ts_prompt_editor_update_completion (self);
 }
 
 static void
@@ -321,181 +302,30 @@ delete_range_cb (TsPromptEditor *self,
     return;
 
   /* Deleting part of a chip deletes all of it. */
-  tag = get_mention_tag (start);
+  tag = _ts_prompt_editor_get_mention_tag (start);
   if (tag != NULL && !gtk_text_iter_starts_tag (start, tag))
     gtk_text_iter_backward_to_tag_toggle (start, tag);
 
   before_end = *end;
   if (gtk_text_iter_backward_char (&before_end))
     {
-      tag = get_mention_tag (&before_end);
+      tag = _ts_prompt_editor_get_mention_tag (&before_end);
       if (tag != NULL && gtk_text_iter_has_tag (end, tag))
         gtk_text_iter_forward_to_tag_toggle (end, tag);
     }
-}
-
-static char *
-dup_query (TsPromptEditor *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
-  GtkTextIter at, cursor;
-  g_autofree char *text = NULL;
-
-  if (self->completion_mark == NULL || gtk_text_mark_get_deleted (self->completion_mark))
-    return NULL;
-
-  gtk_text_buffer_get_iter_at_mark (buffer, &at, self->completion_mark);
-  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
-
-  if (gtk_text_iter_get_char (&at) != '@' || gtk_text_iter_compare (&cursor, &at) <= 0)
-    return NULL;
-
-  gtk_text_iter_forward_char (&at);
-  text = gtk_text_iter_get_slice (&at, &cursor);
-
-  if (strpbrk (text, "\n\t@") != NULL || g_utf8_strlen (text, -1) > 40)
-    return NULL;
-
-  return g_steal_pointer (&text);
-}
-
-static void
-row_activated_cb (TsPromptEditor *self,
-                  GtkListBoxRow  *row,
-                  GtkListBox     *list)
-{
-  ts_prompt_editor_choose_completion (self, gtk_list_box_row_get_index (row));
-}
-
-/* Fills the list with the widgets whose title contains what follows the "@". */
-static void
-update_completion (TsPromptEditor *self)
-{
-  g_autofree char *query = dup_query (self);
-  g_autofree char *folded_query = NULL;
-  guint n_blocks = ts_playground_get_n_blocks (self->playground);
-  GtkWidget *child;
-  guint n_rows = 0;
-
-  if (query == NULL)
-    {
-      stop_completion (self);
-      return;
-    }
-
-  folded_query = g_utf8_casefold (query, -1);
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->completions))) != NULL)
-    gtk_list_box_remove (self->completions, child);
-
-  for (guint i = 0; i < n_blocks; i++)
-    {
-      TsBlock *block = ts_playground_get_block (self->playground, i);
-      g_autofree char *folded = g_utf8_casefold (ts_block_get_title (block), -1);
-      g_autofree char *reason = NULL;
-      GtkWidget *row, *label;
-
-      if (block == self->block || strstr (folded, folded_query) == NULL)
-        continue;
-
-      reason = ts_prompt_editor_dup_invalid_reason (self, ts_block_get_id (block));
-      label = gtk_label_new (ts_block_get_title (block));
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      row = gtk_list_box_row_new ();
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
-      g_object_set_data_full (G_OBJECT (row), MENTION_ID_KEY,
-                              g_strdup (ts_block_get_id (block)), g_free);
-      if (reason != NULL)
-        {
-          gtk_widget_set_sensitive (row, FALSE);
-          gtk_widget_set_tooltip_text (row, reason);
-        }
-      gtk_list_box_append (self->completions, row);
-      n_rows++;
-    }
-
-  if (n_rows == 0)
-    {
-      gtk_widget_set_visible (self->popover, FALSE);
-      return;
-    }
-
-  gtk_list_box_select_row (self->completions, gtk_list_box_get_row_at_index (self->completions, 0));
-  gtk_widget_set_visible (self->popover, TRUE);
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
-}
-
-static void
-stop_completion (TsPromptEditor *self)
-{
-  if (self->completion_mark != NULL)
-    {
-      GtkTextBuffer *buffer = gtk_text_mark_get_buffer (self->completion_mark);
-
-      if (buffer != NULL)
-        gtk_text_buffer_delete_mark (buffer, self->completion_mark);
-      self->completion_mark = NULL;
-    }
-
-  if (self->popover != NULL)
-    gtk_widget_set_visible (self->popover, FALSE);
 }
 
 static void
 cursor_moved_cb (TsPromptEditor *self)
 {
   if (self->completion_mark != NULL && !self->loading)
-    update_completion (self);
+    _ts_prompt_editor_update_completion (self);
 }
 
 static void
 buffer_changed_after_cb (TsPromptEditor *self)
 {
   cursor_moved_cb (self);
-}
-
-/* Moves the selection in the list, or chooses or dismisses it, while it shows. */
-static gboolean
-key_pressed_cb (TsPromptEditor        *self,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                GtkEventControllerKey *controller)
-{
-  GtkListBoxRow *row;
-  int index;
-
-  if (self->completion_mark == NULL || !gtk_widget_get_visible (self->popover))
-    return FALSE;
-
-  row = gtk_list_box_get_selected_row (self->completions);
-  index = row != NULL ? gtk_list_box_row_get_index (row) : -1;
-
-  switch (keyval)
-    {
-    case GDK_KEY_Escape:
-      stop_completion (self);
-      return TRUE;
-
-    case GDK_KEY_Return:
-    case GDK_KEY_KP_Enter:
-    case GDK_KEY_Tab:
-      if (index >= 0)
-        ts_prompt_editor_choose_completion (self, index);
-      return TRUE;
-
-    case GDK_KEY_Down:
-    case GDK_KEY_Up:
-      row = gtk_list_box_get_row_at_index (self->completions,
-                                           index + (keyval == GDK_KEY_Down ? 1 : -1));
-      if (row != NULL)
-        gtk_list_box_select_row (self->completions, row);
-      return TRUE;
-
-    default:
-      return FALSE;
-    }
 }
 
 static gboolean
@@ -524,7 +354,7 @@ query_tooltip_cb (TsPromptEditor *self,
         return FALSE;
     }
 
-  tag = get_mention_tag (&iter);
+  tag = _ts_prompt_editor_get_mention_tag (&iter);
   if (tag == NULL)
     return FALSE;
 
@@ -626,7 +456,7 @@ ts_prompt_editor_constructed (GObject *object)
 
   load (self);
 
-  g_signal_connect_object (buffer, "changed", G_CALLBACK (buffer_changed_cb), self,
+  g_signal_connect_object (buffer, "changed", G_CALLBACK (_ts_prompt_editor_write_back), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (buffer, "changed", G_CALLBACK (buffer_changed_after_cb), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
@@ -653,7 +483,7 @@ ts_prompt_editor_dispose (GObject *object)
 {
   TsPromptEditor *self = (TsPromptEditor *) object;
 
-  stop_completion (self);
+  _ts_prompt_editor_stop_completion (self);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   g_clear_object (&self->block);
   g_clear_object (&self->playground);
@@ -745,35 +575,13 @@ ts_prompt_editor_class_init (TsPromptEditorClass *klass)
 static void
 ts_prompt_editor_init (TsPromptEditor *self)
 {
-  GtkEventController *controller;
-
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (self), GTK_WRAP_WORD_CHAR);
   gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (self), FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self), "prompt-editor");
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
 
-  self->completions = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->completions, GTK_SELECTION_BROWSE);
-  gtk_list_box_set_activate_on_single_click (self->completions, TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->completions),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Widgets to mention"), -1);
-  g_signal_connect_object (self->completions, "row-activated", G_CALLBACK (row_activated_cb),
-                           self, G_CONNECT_SWAPPED);
-
-  self->popover = gtk_popover_new ();
-  gtk_popover_set_autohide (GTK_POPOVER (self->popover), FALSE);
-  gtk_popover_set_has_arrow (GTK_POPOVER (self->popover), FALSE);
-  gtk_popover_set_position (GTK_POPOVER (self->popover), GTK_POS_BOTTOM);
-  gtk_widget_set_can_focus (self->popover, FALSE);
-  gtk_popover_set_child (GTK_POPOVER (self->popover), GTK_WIDGET (self->completions));
-  gtk_widget_add_css_class (self->popover, "menu");
-  gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
-
-  controller = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  _ts_prompt_editor_init_completion (self);
 }
 
 /**
@@ -800,90 +608,3 @@ ts_prompt_editor_new (TsPlayground *playground,
                        NULL);
 }
 
-/**
- * ts_prompt_editor_is_completing:
- * @self: a #TsPromptEditor
- *
- * Returns: %TRUE while the list of widgets to mention shows
- */
-gboolean
-ts_prompt_editor_is_completing (TsPromptEditor *self)
-{
-  g_return_val_if_fail (TS_IS_PROMPT_EDITOR (self), FALSE);
-
-  return self->completion_mark != NULL && gtk_widget_get_visible (self->popover);
-}
-
-/**
- * ts_prompt_editor_list_completions:
- * @self: a #TsPromptEditor
- *
- * Returns: (transfer full): the titles the list of widgets to mention offers
- */
-char **
-ts_prompt_editor_list_completions (TsPromptEditor *self)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  g_return_val_if_fail (TS_IS_PROMPT_EDITOR (self), NULL);
-
-  if (ts_prompt_editor_is_completing (self))
-    {
-      for (int i = 0; ; i++)
-        {
-          GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->completions, i);
-
-          if (row == NULL)
-            break;
-          g_strv_builder_add (builder,
-                              gtk_label_get_text (GTK_LABEL (gtk_list_box_row_get_child (row))));
-        }
-    }
-
-  return g_strv_builder_end (builder);
-}
-
-/**
- * ts_prompt_editor_choose_completion:
- * @self: a #TsPromptEditor
- * @index: a row of the list of widgets to mention
- *
- * Replaces the "@" and what follows it with a mention of the widget of row @index.
- *
- * Returns: %FALSE if there is no such row, or its widget cannot be mentioned here
- */
-gboolean
-ts_prompt_editor_choose_completion (TsPromptEditor *self,
-                                    guint           index)
-{
-  GtkTextBuffer *buffer;
-  GtkListBoxRow *row;
-  GtkTextIter start, end;
-  g_autofree char *id = NULL;
-
-  g_return_val_if_fail (TS_IS_PROMPT_EDITOR (self), FALSE);
-
-  if (!ts_prompt_editor_is_completing (self))
-    return FALSE;
-
-  row = gtk_list_box_get_row_at_index (self->completions, index);
-  if (row == NULL || !gtk_widget_get_sensitive (GTK_WIDGET (row)))
-    return FALSE;
-
-  id = g_strdup (g_object_get_data (G_OBJECT (row), MENTION_ID_KEY));
-  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
-  gtk_text_buffer_get_iter_at_mark (buffer, &start, self->completion_mark);
-  gtk_text_buffer_get_iter_at_mark (buffer, &end, gtk_text_buffer_get_insert (buffer));
-  stop_completion (self);
-
-  gtk_text_buffer_begin_user_action (buffer);
-  gtk_text_buffer_delete (buffer, &start, &end);
-  insert_mention (self, &start, id);
-  gtk_text_buffer_place_cursor (buffer, &start);
-  gtk_text_buffer_end_user_action (buffer);
-
-  /* The buffer reports the insertion before it tags it: write the chip's id now. */
-  buffer_changed_cb (self, buffer);
-
-  return TRUE;
-}

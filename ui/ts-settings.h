@@ -5,7 +5,9 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+
+#include "ts-provider.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +27,10 @@ G_BEGIN_DECLS
 #define TS_SETTINGS_KEY_WINDOW_HEIGHT       "window-height"
 #define TS_SETTINGS_KEY_WINDOW_MAXIMIZED    "window-maximized"
 #define TS_SETTINGS_KEY_WINDOW_MODE         "window-mode"
+
+TsProviderRegistry *ts_settings_new_registry   (GSettings          *settings);
+void                ts_settings_apply_endpoint (GSettings          *settings,
+                                                const char         *key,
+                                                TsProviderRegistry *registry);
 
 G_END_DECLS

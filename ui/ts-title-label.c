@@ -58,6 +58,8 @@ static void
 update_accessible (TsTitleLabel *self)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->text[0] != '\0' ? self->text : _("Untitled"),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   self->editable ? _("Press Enter to rename") : "",
                                   -1);
@@ -350,8 +352,7 @@ ts_title_label_set_text (TsTitleLabel *self,
     return;
 
   gtk_label_set_text (self->label, self->text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  self->text, -1);
+  update_accessible (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
 }
 

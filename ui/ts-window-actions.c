@@ -64,9 +64,9 @@ create_filter (void)
 
 /* Opens @file in this window if it is empty, else in a window of its own; a file that is
  * open already only brings its window forward. */
-static void
-open_file (TsWindow *self,
-           GFile    *file)
+void
+_ts_window_open_file (TsWindow *self,
+                      GFile    *file)
 {
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
 
@@ -95,7 +95,7 @@ open_response_cb (TsWindow             *self,
         {
           g_autoptr(GFile) file = g_list_model_get_item (files, i);
 
-          open_file (self, file);
+          _ts_window_open_file (self, file);
         }
     }
 
@@ -143,7 +143,7 @@ open_example_action (GtkWidget  *widget,
   uri = g_strdup_printf ("resource://%s/examples/%s%s", RESOURCE_PREFIX, name,
                          TS_FORMAT_FILE_EXTENSION);
   file = g_file_new_for_uri (uri);
-  open_file (self, file);
+  _ts_window_open_file (self, file);
 }
 
 static void
@@ -300,6 +300,17 @@ add_block_action (GtkWidget  *widget,
 }
 
 static void
+show_add_menu_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  TsWindow *self = TS_WINDOW (widget);
+
+  if (gtk_widget_get_visible (self->add_button))
+    gtk_menu_button_popup (GTK_MENU_BUTTON (self->add_button));
+}
+
+static void
 undo_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
@@ -370,7 +381,7 @@ open_recent_action (GtkWidget  *widget,
 {
   g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
 
-  open_file (TS_WINDOW (widget), file);
+  _ts_window_open_file (TS_WINDOW (widget), file);
 }
 
 static gboolean
@@ -446,11 +457,11 @@ _ts_window_class_add_actions (GtkWidgetClass *widget_class)
                                    show_warnings_action);
   gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "win.add-block", "s", add_block_action);
+  gtk_widget_class_install_action (widget_class, "win.show-add-menu", NULL, show_add_menu_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.delete-block", "s", delete_block_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
-  gtk_widget_class_install_action (widget_class, "win.run-all", NULL, nothing_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, nothing_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-mode", NULL, toggle_mode_action);
   gtk_widget_class_install_property_action (widget_class, "win.mode", "mode");

@@ -14,6 +14,51 @@
 /* Loading and saving: the core's format code does the work, the window shows the result
  * or the error. */
 
+/* Examples live in the application's resources: they can be read, not written back. */
+gboolean
+_ts_window_is_example (GFile *file)
+{
+  return file != NULL && g_file_has_uri_scheme (file, "resource");
+}
+
+char *
+_ts_window_dup_display_name (GFile *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+
+  if (basename == NULL)
+    return g_file_get_parse_name (file);
+
+  return g_filename_display_name (basename);
+}
+
+void
+_ts_window_show_message (TsWindow   *self,
+                         const char *heading,
+                         const char *body)
+{
+  AdwMessageDialog *dialog;
+
+  g_assert (TS_IS_WINDOW (self));
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+_ts_window_show_error (TsWindow   *self,
+                       const char *heading,
+                       const char *body)
+{
+  g_assert (TS_IS_WINDOW (self));
+
+  _ts_window_set_last_error (self, body);
+  _ts_window_show_message (self, heading, body);
+}
+
 /* How many problems an error dialog lists before it says how many more there are. */
 #define MAX_PROBLEM_LINES 20
 

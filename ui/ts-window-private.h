@@ -27,6 +27,11 @@ struct _TsWindow
   GtkNativeDialog      *chooser;
   GtkWidget            *canvas;
   TsDraftStore         *drafts;
+  GSettings            *settings;
+  TsProviderRegistry   *registry;
+  TsRunner             *runner;
+  TsCache              *cache;
+  GSignalGroup         *runner_signals;
   char                 *draft_id;
   char                 *last_error;
   char                 *warnings;
@@ -75,12 +80,28 @@ void      _ts_window_show_error         (TsWindow       *self,
                                          const char     *body);
 char     *_ts_window_dup_problem_list   (GPtrArray      *problems);
 
+/* ts-window-check.c */
+void      _ts_window_schedule_check     (TsWindow       *self);
+void      _ts_window_report_first_frame (TsWindow       *self);
+
 /* ts-window-actions.c */
 void      _ts_window_class_add_actions  (GtkWidgetClass *widget_class);
 void      _ts_window_clear_chooser      (TsWindow       *self);
 void      _ts_window_update_recent      (TsWindow       *self);
 void      _ts_window_add_recent         (TsWindow       *self,
                                          GFile          *file);
+void      _ts_window_open_file          (TsWindow       *self,
+                                         GFile          *file);
+
+/* ts-window-run.c */
+void      _ts_window_init_runner        (TsWindow       *self);
+void      _ts_window_setup_runner       (TsWindow       *self);
+void      _ts_window_update_runner      (TsWindow       *self);
+void      _ts_window_dispose_runner     (TsWindow       *self);
+void      _ts_window_class_add_run_actions (GtkWidgetClass *widget_class);
+
+/* ts-window-dnd.c */
+void      _ts_window_init_dnd           (TsWindow       *self);
 
 /* ts-window-draft.c */
 void      _ts_window_schedule_autosave  (TsWindow       *self);

@@ -8,10 +8,8 @@
 #include "ts-window.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "ts-format.h"
-#include "ts-problem.h"
 #include "ts-settings.h"
 #include "ts-utils.h"
 #include "ts-window-private.h"
@@ -34,24 +32,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* Examples live in the application's resources: they can be read, not written back. */
-gboolean
-_ts_window_is_example (GFile *file)
-{
-  return file != NULL && g_file_has_uri_scheme (file, "resource");
-}
-
-char *
-_ts_window_dup_display_name (GFile *file)
-{
-  g_autofree char *basename = g_file_get_basename (file);
-
-  if (basename == NULL)
-    return g_file_get_parse_name (file);
-
-  return g_filename_display_name (basename);
-}
 
 static void
 update_title (TsWindow *self)
@@ -121,13 +101,14 @@ update_actions (TsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", can_save);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", can_save);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-block", has_document && editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-add-menu", has_document && editing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mode", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
                                  self->history != NULL && ts_history_can_undo (self->history));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
                                  self->history != NULL && ts_history_can_redo (self->history));
-  /* Running widgets and sharing come with the runner and the sharing issue. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-all", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-all", has_document);
+  /* Sharing comes with the sharing issue. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
 
   gtk_widget_set_visible (self->add_button, has_document && editing);
@@ -173,100 +154,6 @@ _ts_window_set_last_error (TsWindow   *self,
 }
 
 void
-_ts_window_show_message (TsWindow   *self,
-                         const char *heading,
-                         const char *body)
-{
-  AdwMessageDialog *dialog;
-
-  g_assert (TS_IS_WINDOW (self));
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  adw_message_dialog_set_default_response (dialog, "close");
-  adw_message_dialog_set_close_response (dialog, "close");
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-void
-_ts_window_show_error (TsWindow   *self,
-                       const char *heading,
-                       const char *body)
-{
-  g_assert (TS_IS_WINDOW (self));
-
-  _ts_window_set_last_error (self, body);
-  _ts_window_show_message (self, heading, body);
-}
-
-static void
-free_string (gpointer data)
-{
-  if (data != NULL)
-    g_string_free (data, TRUE);
-}
-
-/* Shows on each card the problems ts_playground_check() finds in its block, so that
- * nothing the loader would refuse goes unnoticed before a save. */
-static gboolean
-check_cb (gpointer user_data)
-{
-  TsWindow *self = user_data;
-  g_autoptr(GPtrArray) problems = NULL;
-  g_autoptr(GPtrArray) texts = NULL;
-  guint n_blocks;
-
-  self->check_id = 0;
-  if (self->playground == NULL || self->canvas == NULL)
-    return G_SOURCE_REMOVE;
-
-  n_blocks = ts_playground_get_n_blocks (self->playground);
-  problems = ts_playground_check (self->playground, NULL);
-  self->n_problems = ts_problems_count (problems, TS_SEVERITY_ERROR);
-  texts = g_ptr_array_new_with_free_func (free_string);
-  for (guint i = 0; i < n_blocks; i++)
-    g_ptr_array_add (texts, NULL);
-
-  for (guint i = 0; i < problems->len; i++)
-    {
-      const TsProblem *problem = g_ptr_array_index (problems, i);
-      guint index;
-      char *end;
-
-      if (problem->path == NULL || !g_str_has_prefix (problem->path, "widgets["))
-        continue;
-
-      index = g_ascii_strtoull (problem->path + strlen ("widgets["), &end, 10);
-      if (index >= n_blocks || *end != ']')
-        continue;
-
-      if (texts->pdata[index] == NULL)
-        texts->pdata[index] = g_string_new (NULL);
-      else
-        g_string_append_c (texts->pdata[index], '\n');
-      g_string_append_printf (texts->pdata[index], "%s: %s", end[1] == '.' ? end + 2 : "",
-                              problem->message);
-    }
-
-  for (guint i = 0; i < n_blocks; i++)
-    {
-      GString *text = texts->pdata[i];
-
-      ts_card_set_problems (ts_canvas_get_card (TS_CANVAS (self->canvas), i),
-                            text != NULL ? text->str : NULL);
-    }
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_check (TsWindow *self)
-{
-  if (self->check_id == 0)
-    self->check_id = g_idle_add_full (G_PRIORITY_LOW, check_cb, self, NULL);
-}
-
-void
 _ts_window_set_document (TsWindow     *self,
                          TsPlayground *playground,
                          GFile        *file)
@@ -289,13 +176,15 @@ _ts_window_set_document (TsWindow     *self,
   self->canvas = ts_canvas_new (playground, self->history);
   ts_canvas_set_editing (TS_CANVAS (self->canvas), g_strcmp0 (self->mode, "edit") == 0);
   gtk_box_append (self->document_box, self->canvas);
+  _ts_window_setup_runner (self);
 
   update_title (self);
   update_description (self);
   update_count (self);
   update_actions (self);
-  schedule_check (self);
+  _ts_window_schedule_check (self);
   gtk_stack_set_visible_child_name (self->stack, "document");
+  _ts_window_report_first_frame (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYGROUND]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
@@ -356,7 +245,7 @@ playground_revision_changed_cb (TsWindow     *self,
                                 TsPlayground *playground)
 {
   update_title (self);
-  schedule_check (self);
+  _ts_window_schedule_check (self);
   _ts_window_schedule_autosave (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
 }
@@ -399,6 +288,7 @@ set_mode (TsWindow   *self,
 
   if (self->canvas != NULL)
     ts_canvas_set_editing (TS_CANVAS (self->canvas), g_str_equal (mode, "edit"));
+  _ts_window_update_runner (self);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
 }
@@ -443,6 +333,7 @@ ts_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->autosave_id, g_source_remove);
   g_clear_handle_id (&self->check_id, g_source_remove);
+  _ts_window_dispose_runner (self);
   g_clear_pointer (&self->canvas, gtk_widget_unparent);
   if (self->playground_signals != NULL)
     g_signal_group_set_target (self->playground_signals, NULL);
@@ -455,6 +346,7 @@ ts_window_dispose (GObject *object)
   g_clear_object (&self->history_signals);
   g_clear_object (&self->history);
   g_clear_object (&self->drafts);
+  g_clear_object (&self->settings);
   g_clear_object (&self->playground);
   g_clear_object (&self->file);
   g_clear_object (&self->loading_file);
@@ -595,6 +487,7 @@ ts_window_class_init (TsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsWindow, recent_menu);
 
   _ts_window_class_add_actions (widget_class);
+  _ts_window_class_add_run_actions (widget_class);
 
   g_type_ensure (TS_TYPE_CANVAS);
   g_type_ensure (TS_TYPE_TITLE_LABEL);
@@ -629,17 +522,17 @@ ts_window_init (TsWindow *self)
   g_signal_group_connect_object (self->history_signals, "notify::can-redo",
                                  G_CALLBACK (history_changed_cb), self, G_CONNECT_SWAPPED);
 
-  {
-    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-
-    g_free (self->mode);
-    self->mode = g_settings_get_string (settings, TS_SETTINGS_KEY_WINDOW_MODE);
-    gtk_window_set_default_size (GTK_WINDOW (self),
-                                 g_settings_get_int (settings, TS_SETTINGS_KEY_WINDOW_WIDTH),
-                                 g_settings_get_int (settings, TS_SETTINGS_KEY_WINDOW_HEIGHT));
-    if (g_settings_get_boolean (settings, TS_SETTINGS_KEY_WINDOW_MAXIMIZED))
-      gtk_window_maximize (GTK_WINDOW (self));
-  }
+  self->settings = g_settings_new (APP_ID);
+  g_free (self->mode);
+  self->mode = g_settings_get_string (self->settings, TS_SETTINGS_KEY_WINDOW_MODE);
+  /* The mode toggles show the state of win.mode, which follows the property. */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, TS_SETTINGS_KEY_WINDOW_WIDTH),
+                               g_settings_get_int (self->settings, TS_SETTINGS_KEY_WINDOW_HEIGHT));
+  if (g_settings_get_boolean (self->settings, TS_SETTINGS_KEY_WINDOW_MAXIMIZED))
+    gtk_window_maximize (GTK_WINDOW (self));
+  _ts_window_init_runner (self);
   {
     g_autoptr(GFile) dir = ts_draft_store_default_dir ();
 
@@ -651,6 +544,7 @@ ts_window_init (TsWindow *self)
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), NULL);
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
   _ts_window_update_recent (self);
+  _ts_window_init_dnd (self);
 
   update_title (self);
   update_description (self);

@@ -12,6 +12,7 @@
 #include "ts-draft.h"
 #include "ts-history.h"
 #include "ts-playground.h"
+#include "ts-runner.h"
 
 G_BEGIN_DECLS
 
@@ -52,5 +53,8 @@ void          ts_window_restore_draft    (TsWindow             *self,
                                           const TsDraftInfo    *info);
 TsCard       *ts_window_get_card         (TsWindow             *self,
                                           guint                 position);
+TsRunner     *ts_window_get_runner       (TsWindow             *self);
+void          ts_window_set_registry     (TsWindow             *self,
+                                          TsProviderRegistry   *registry);
 
 G_END_DECLS

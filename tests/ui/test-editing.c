@@ -127,10 +127,7 @@ test_editing_undo_and_save (void)
   }
 
   g_unlink (path);
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  test_drain ();
-  g_assert_finalize_object (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -157,10 +154,7 @@ test_editing_refuses_invalid_save (void)
   wait_until (ts_card_get_problems (ts_window_get_card (window, 1)) != NULL);
   g_assert_nonnull (strstr (ts_card_get_problems (ts_window_get_card (window, 1)), "unique"));
 
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  test_drain ();
-  g_assert_finalize_object (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -222,15 +216,6 @@ draft_exists (TsDraftStore *store,
 }
 
 static void
-destroy_and_finalize (TsWindow *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  test_drain ();
-  g_assert_finalize_object (window);
-}
-
-static void
 test_drafts_mid_edit (void)
 {
   g_autoptr(GFile) dir = ts_draft_store_default_dir ();
@@ -266,8 +251,8 @@ test_drafts_mid_edit (void)
   g_assert_nonnull (strstr (ts_card_get_problems (ts_window_get_card (restored, 1)), "unique"));
 
   g_assert_true (ts_draft_store_delete (store, info.id, NULL));
-  destroy_and_finalize (restored);
-  destroy_and_finalize (window);
+  test_destroy_window (GTK_WINDOW (restored));
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 /* The child that is killed: it edits a playground and waits to be killed. */

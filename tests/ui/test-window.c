@@ -34,16 +34,6 @@ create_window (void)
   return window;
 }
 
-/* Destroys @window and checks that nothing else keeps it alive. */
-static void
-destroy_window (TsWindow *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  test_drain ();
-  g_assert_finalize_object (window);
-}
-
 static gboolean
 open_file (TsWindow  *window,
            GFile     *file,
@@ -168,7 +158,7 @@ test_window_empty (void)
   test_drain ();
   g_assert_cmpuint (count_toplevels (), ==, n_toplevels);
 
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -198,7 +188,7 @@ test_window_examples (void)
 
       assert_cards_follow_model (window);
 
-      destroy_window (window);
+      test_destroy_window (GTK_WINDOW (window));
     }
 }
 
@@ -247,7 +237,7 @@ test_window_follows_model (void)
                                    "A retitled playground"));
   g_assert_true (ts_window_get_modified (window));
 
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -298,7 +288,7 @@ test_window_invalid_file (void)
   g_assert_null (ts_window_get_last_error (window));
   assert_cards_follow_model (window);
 
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -328,7 +318,7 @@ test_window_many_problems (void)
   g_assert_true (g_str_has_prefix (lines[0], "widgets[0]."));
   g_assert_nonnull (strstr (lines[20], "more"));
 
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -346,7 +336,7 @@ test_window_missing_file (void)
   g_assert_true (ts_window_is_empty (window));
 
   /* Closing the window closes its dialog too. */
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -390,7 +380,7 @@ test_window_save (void)
   g_assert_nonnull (find_message_dialog (window));
   g_assert_true (g_file_equal (ts_window_get_file (window), file));
 
-  destroy_window (window);
+  test_destroy_window (GTK_WINDOW (window));
   g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
@@ -398,6 +388,97 @@ static guint
 count_windows (void)
 {
   return g_list_length (gtk_application_get_windows (GTK_APPLICATION (application)));
+}
+
+/* Emits what GTK emits when files are dropped on @window; returns what the window said. */
+static gboolean
+drop_files (TsWindow *window,
+            GFile   **files,
+            gsize     n_files)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+  GtkDropTarget *target = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      gsize n_types = 0;
+      const GType *types;
+
+      if (!GTK_IS_DROP_TARGET (controller))
+        continue;
+
+      types = gtk_drop_target_get_gtypes (GTK_DROP_TARGET (controller), &n_types);
+      for (gsize t = 0; t < n_types; t++)
+        {
+          if (types[t] == GDK_TYPE_FILE_LIST)
+            target = GTK_DROP_TARGET (controller);
+        }
+    }
+  g_assert_nonnull (target);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (files, n_files));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+
+  return handled;
+}
+
+static void
+test_window_drop_files (void)
+{
+  g_autoptr(GFile) example = test_example_file ("meeting-notes");
+  g_autoptr(GPtrArray) problems = ts_problems_new ();
+  g_autoptr(TsPlayground) playground = ts_format_load_file (example, NULL, problems, NULL);
+  g_autoptr(GFile) notes = write_temp_file ("notes.txt", "Not a playground");
+  g_autofree char *path = g_build_filename (tmpdir, "Dropped.TESSERA", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  TsWindow *window = create_window ();
+  TsWindow *other;
+  guint n_windows = count_windows ();
+
+  g_assert_nonnull (playground);
+  ts_playground_set_title (playground, "Dropped playground");
+  g_assert_true (ts_format_save_file (playground, file, TS_FORMAT_SAVE_DEFINITION, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Anything but a playground is refused, and nothing opens. */
+  g_assert_false (drop_files (window, (GFile *[]) { notes }, 1));
+  test_drain ();
+  g_assert_true (ts_window_is_empty (window));
+  g_assert_cmpuint (count_windows (), ==, n_windows);
+
+  /* A playground among other files opens in the empty window. */
+  g_assert_true (drop_files (window, (GFile *[]) { notes, file }, 2));
+  wait_until (ts_window_get_playground (window) != NULL);
+  g_assert_true (ts_window_has_file (window, file));
+  g_assert_cmpstr (ts_playground_get_title (ts_window_get_playground (window)), ==,
+                   "Dropped playground");
+  g_assert_cmpuint (count_windows (), ==, n_windows);
+
+  /* On a window that shows a playground, a dropped one gets a window of its own. */
+  {
+    g_autofree char *example_path = g_build_filename (tmpdir, "second.tessera", NULL);
+    g_autoptr(GFile) second = g_file_new_for_path (example_path);
+
+    ts_playground_set_title (playground, "Second");
+    g_assert_true (ts_format_save_file (playground, second, TS_FORMAT_SAVE_DEFINITION, NULL,
+                                        NULL));
+    g_assert_true (drop_files (window, (GFile *[]) { second }, 1));
+    g_assert_cmpuint (count_windows (), ==, n_windows + 1);
+    other = TS_WINDOW (gtk_application_get_windows (GTK_APPLICATION (application))->data);
+    g_assert_true (other != window);
+    wait_until (ts_window_get_playground (other) != NULL);
+    g_assert_cmpstr (ts_playground_get_title (ts_window_get_playground (other)), ==, "Second");
+    g_assert_cmpstr (ts_playground_get_title (ts_window_get_playground (window)), ==,
+                     "Dropped playground");
+  }
+
+  test_destroy_window (GTK_WINDOW (other));
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -425,8 +506,8 @@ test_application_open_file (void)
   wait_until (ts_window_get_playground (window) != NULL);
   assert_cards_follow_model (window);
 
-  destroy_window (window);
-  destroy_window (empty);
+  test_destroy_window (GTK_WINDOW (window));
+  test_destroy_window (GTK_WINDOW (empty));
   g_assert_cmpuint (count_windows (), ==, n_windows - 1);
 }
 
@@ -482,7 +563,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   tmpdir = test_setup_dirs ("test-window");
@@ -491,12 +571,7 @@ main (int   argc,
   adw_init ();
   test_setup_display ();
 
-  /* Not unique: the tests must never hand their files to a Tessera the user runs. */
-  application = ts_application_new ();
-  g_application_set_flags (G_APPLICATION (application),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
+  application = TS_APPLICATION (test_new_application ());
 
   g_test_add_func ("/ui/window/empty", test_window_empty);
   g_test_add_func ("/ui/window/examples", test_window_examples);
@@ -506,6 +581,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/missing-file", test_window_missing_file);
   g_test_add_func ("/ui/window/save", test_window_save);
   g_test_add_func ("/ui/window/close-while-loading", test_window_close_while_loading);
+  g_test_add_func ("/ui/window/drop-files", test_window_drop_files);
   g_test_add_func ("/ui/application/open-file", test_application_open_file);
   g_test_add_func ("/ui/style/style-sheet", test_style_sheet);
 

@@ -7,6 +7,8 @@
 
 #include "ui-test-utils.h"
 
+#include "ts-application.h"
+
 #include <glib/gstdio.h>
 
 /* Sets the gboolean @user_data; a timeout callback. */
@@ -49,7 +51,7 @@ test_example_file (const char *name)
 }
 
 /* Makes a temporary folder for the test program @name and points the user's state
- * (drafts) and data (recent files) folders into it, so that a test never reads or
+ * (drafts), data (recent files) and cache (outputs) folders into it, so that a test never reads or
  * writes the user's. Call it before GTK starts: GLib reads those folders once.
  *
  * Returns: (transfer full): the folder */
@@ -60,6 +62,7 @@ test_setup_dirs (const char *name)
   g_autoptr(GError) error = NULL;
   g_autofree char *state = NULL;
   g_autofree char *data = NULL;
+  g_autofree char *cache = NULL;
   char *tmpdir;
 
   tmpdir = g_dir_make_tmp (template, &error);
@@ -67,10 +70,13 @@ test_setup_dirs (const char *name)
 
   state = g_build_filename (tmpdir, "state", NULL);
   data = g_build_filename (tmpdir, "data", NULL);
+  cache = g_build_filename (tmpdir, "cache", NULL);
   g_assert_cmpint (g_mkdir (state, 0700), ==, 0);
   g_assert_cmpint (g_mkdir (data, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (cache, 0700), ==, 0);
   g_setenv ("XDG_STATE_HOME", state, TRUE);
   g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
 
   return tmpdir;
 }
@@ -137,4 +143,31 @@ test_shows_text (GtkWidget  *widget,
     }
 
   return FALSE;
+}
+
+/* Destroys @window and checks that nothing else keeps it alive. */
+void
+test_destroy_window (GtkWindow *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (window);
+  test_drain ();
+  g_assert_finalize_object (window);
+}
+
+/* The application, registered but not unique: a test must never hand its files to a
+ * Tessera the user runs.
+ *
+ * Returns: (transfer full): the application */
+GApplication *
+test_new_application (void)
+{
+  g_autoptr(GError) error = NULL;
+  GApplication *application = G_APPLICATION (ts_application_new ());
+
+  g_application_set_flags (application, G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (application, NULL, &error);
+  g_assert_no_error (error);
+
+  return application;
 }

@@ -40,5 +40,7 @@ void      test_remove_tree    (const char   *path);
 gboolean  test_shows_text     (GtkWidget    *widget,
                                const char   *text,
                                gboolean      whole);
+void      test_destroy_window (GtkWindow    *window);
+GApplication *test_new_application (void);
 
 G_END_DECLS
