@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ts-prompt-editor.h"
+#include "ts-runner.h"
 
 /* The settings of a generating widget: provider and model, sampling for text and chat,
  * size, seed, guidance and count for images. Every control is bound to a property of
@@ -22,6 +23,12 @@ struct _TsBlockSettings
 
   TsPlayground *playground;
   TsBlock      *block;
+  TsProviderRegistry *registry;
+  GCancellable *cancellable;
+  GtkMenuButton *models_button;
+  GtkEditable  *model_entry;
+  GtkListBox   *models_list;
+  GtkLabel     *models_status;
   GtkDropDown  *provider;
   GtkDropDown  *size;
   GtkWidget    *seed_spin;
@@ -161,15 +168,163 @@ model_entry_changed_cb (TsBlockSettings *self,
     ts_block_set_string (self->block, TS_FIELD_MODEL, gtk_editable_get_text (entry));
 }
 
+/* The model changed elsewhere (undo, the list of the server's models). The entry's own
+ * "changed" must not write back the half-replaced text: it would free the string being
+ * inserted. */
 static void
-model_to_entry_cb (GtkEditable *entry,
-                   GParamSpec  *pspec,
-                   TsBlock     *block)
+model_to_entry_cb (TsBlockSettings *self)
 {
-  const char *model = ts_block_get_string (block, TS_FIELD_MODEL);
+  g_autofree char *model = g_strdup (ts_block_get_string (self->block, TS_FIELD_MODEL));
 
-  if (g_strcmp0 (gtk_editable_get_text (entry), model) != 0)
-    gtk_editable_set_text (entry, model);
+  if (g_strcmp0 (gtk_editable_get_text (self->model_entry), model) == 0)
+    return;
+
+  self->updating = TRUE;
+  gtk_editable_set_text (self->model_entry, model);
+  self->updating = FALSE;
+}
+
+/* The provider the block runs on: its own, else the playground's for its kind, else
+ * the runner's default. */
+static const char *
+get_effective_provider (TsBlockSettings *self)
+{
+  gboolean image = ts_block_get_kind (self->block) == TS_BLOCK_KIND_IMAGE;
+  const char *provider = ts_block_get_string (self->block, TS_FIELD_PROVIDER);
+
+  if (provider[0] == '\0')
+    provider = ts_playground_get_setting (self->playground,
+                                          image ? "image-provider" : "text-provider");
+  if (provider[0] == '\0')
+    provider = image ? TS_RUNNER_DEFAULT_IMAGE_PROVIDER : TS_RUNNER_DEFAULT_TEXT_PROVIDER;
+
+  return provider;
+}
+
+static void
+models_listed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(TsBlockSettings) self = user_data;
+  g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(GError) error = NULL;
+
+  models = ts_provider_list_models_finish (TS_PROVIDER (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->models_list == NULL)
+    return;
+
+  if (models == NULL)
+    {
+      gtk_label_set_text (self->models_status, error->message);
+      return;
+    }
+
+  gtk_label_set_text (self->models_status,
+                      models->len > 0 ? _("Models on the server") : _("The server has no models"));
+  for (guint i = 0; i < models->len; i++)
+    {
+      const TsModelInfo *info = g_ptr_array_index (models, i);
+      GtkWidget *label = gtk_label_new (info->name);
+      GtkWidget *row = gtk_list_box_row_new ();
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      g_object_set_data_full (G_OBJECT (row), "ts-model-id", g_strdup (info->id), g_free);
+      gtk_list_box_append (self->models_list, row);
+    }
+}
+
+/**
+ * ts_block_settings_refresh_models:
+ * @self: a #TsBlockSettings
+ *
+ * Asks the block's provider for its models and lists them to choose from.
+ */
+void
+ts_block_settings_refresh_models (TsBlockSettings *self)
+{
+  const char *id = get_effective_provider (self);
+  TsProvider *provider = self->registry != NULL ? ts_provider_registry_lookup (self->registry, id)
+                                                : NULL;
+  GtkWidget *child;
+
+  g_return_if_fail (TS_IS_BLOCK_SETTINGS (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->models_list))) != NULL)
+    gtk_list_box_remove (self->models_list, child);
+
+  if (provider == NULL)
+    {
+      /* Translators: %s is a provider id, such as "ollama" */
+      g_autofree char *text = g_strdup_printf (_("No provider “%s”"), id);
+
+      gtk_label_set_text (self->models_status, text);
+      return;
+    }
+
+  self->cancellable = g_cancellable_new ();
+  gtk_label_set_text (self->models_status, _("Asking the server…"));
+  ts_provider_list_models_async (provider, self->cancellable, models_listed_cb,
+                                 g_object_ref (self));
+}
+
+static void
+models_shown_cb (TsBlockSettings *self)
+{
+  ts_block_settings_refresh_models (self);
+}
+
+static void
+model_chosen_cb (TsBlockSettings *self,
+                 GtkListBoxRow   *row)
+{
+  ts_block_set_string (self->block, TS_FIELD_MODEL,
+                       g_object_get_data (G_OBJECT (row), "ts-model-id"));
+  gtk_menu_button_popdown (self->models_button);
+}
+
+/* A list of the models the server has, beside the free text of the model entry. */
+static GtkWidget *
+models_button (TsBlockSettings *self)
+{
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+  self->models_status = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->models_status, TRUE);
+  gtk_label_set_max_width_chars (self->models_status, 32);
+  gtk_widget_add_css_class (GTK_WIDGET (self->models_status), "dim-label");
+  self->models_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_activate_on_single_click (self->models_list, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->models_list),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Models on the server"), -1);
+  g_signal_connect_object (self->models_list, "row-activated", G_CALLBACK (model_chosen_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 300);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->models_list));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->models_status));
+  gtk_box_append (GTK_BOX (box), scrolled);
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+
+  self->models_button = GTK_MENU_BUTTON (gtk_menu_button_new ());
+  gtk_menu_button_set_icon_name (self->models_button, "view-list-symbolic");
+  gtk_menu_button_set_popover (self->models_button, popover);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->models_button), _("Models on the Server"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->models_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Models on the Server"), -1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->models_button), self->registry != NULL);
+  g_signal_connect_object (popover, "show", G_CALLBACK (models_shown_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  return GTK_WIDGET (self->models_button);
 }
 
 static GtkWidget *
@@ -180,9 +335,10 @@ model_entry (TsBlockSettings *self)
   gtk_editable_set_enable_undo (GTK_EDITABLE (entry), FALSE);
   gtk_editable_set_text (GTK_EDITABLE (entry), ts_block_get_string (self->block, TS_FIELD_MODEL));
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Default model"));
+  self->model_entry = GTK_EDITABLE (entry);
   g_signal_connect_object (entry, "changed", G_CALLBACK (model_entry_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->block, "notify::model", G_CALLBACK (model_to_entry_cb), entry,
+  g_signal_connect_object (self->block, "notify::model", G_CALLBACK (model_to_entry_cb), self,
                            G_CONNECT_SWAPPED);
 
   return entry;
@@ -327,7 +483,19 @@ build (TsBlockSettings *self)
   TsBlockKind kind = ts_block_get_kind (self->block);
 
   add_row (self, _("Provider"), provider_drop_down (self));
-  add_row (self, _("Model"), model_entry (self));
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    GtkWidget *entry = model_entry (self);
+
+    gtk_widget_set_hexpand (entry, TRUE);
+    gtk_box_append (GTK_BOX (box), entry);
+    gtk_box_append (GTK_BOX (box), models_button (self));
+    gtk_widget_add_css_class (box, "linked");
+    add_row (self, _("Model"), box);
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                    gtk_grid_get_child_at (self->grid, 0, self->n_rows - 1),
+                                    NULL, -1);
+  }
 
   if (kind == TS_BLOCK_KIND_IMAGE)
     {
@@ -356,7 +524,11 @@ ts_block_settings_dispose (GObject *object)
 {
   TsBlockSettings *self = (TsBlockSettings *) object;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->models_list = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_BLOCK_SETTINGS);
+  g_clear_object (&self->registry);
   g_clear_object (&self->block);
   g_clear_object (&self->playground);
 
@@ -406,4 +578,22 @@ ts_block_settings_new (TsPlayground *playground,
   build (self);
 
   return GTK_WIDGET (self);
+}
+
+/**
+ * ts_block_settings_set_registry:
+ * @self: a #TsBlockSettings
+ * @registry: the providers the block may run on
+ *
+ * Lets the model be chosen from the models its provider lists.
+ */
+void
+ts_block_settings_set_registry (TsBlockSettings    *self,
+                                TsProviderRegistry *registry)
+{
+  g_return_if_fail (TS_IS_BLOCK_SETTINGS (self));
+  g_return_if_fail (TS_IS_PROVIDER_REGISTRY (registry));
+
+  g_set_object (&self->registry, registry);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->models_button), TRUE);
 }

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "ts-playground.h"
+#include "ts-provider.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +16,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TsBlockSettings, ts_block_settings, TS, BLOCK_SETTINGS, GtkPopover)
 
-GtkWidget *ts_block_settings_new (TsPlayground *playground,
-                                  TsBlock      *block);
+GtkWidget *ts_block_settings_new            (TsPlayground       *playground,
+                                             TsBlock            *block);
+void       ts_block_settings_set_registry   (TsBlockSettings    *self,
+                                             TsProviderRegistry *registry);
+void       ts_block_settings_refresh_models (TsBlockSettings    *self);
 
 G_END_DECLS

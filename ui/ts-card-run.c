@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ts-block-settings.h"
 #include "ts-card-private.h"
 
 /* A card and the runner: Run, Regenerate and Stop for its widget, its state in the
@@ -215,6 +216,9 @@ ts_card_set_runner (TsCard   *self,
   g_return_if_fail (self->runner == NULL);
 
   self->runner = g_object_ref (runner);
+  if (TS_IS_BLOCK_SETTINGS (gtk_menu_button_get_popover (self->settings_button)))
+    ts_block_settings_set_registry (TS_BLOCK_SETTINGS (gtk_menu_button_get_popover (self->settings_button)),
+                                    ts_runner_get_registry (runner));
   g_signal_connect_object (runner, "state-changed", G_CALLBACK (state_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (runner, "chunk", G_CALLBACK (chunk_cb), self, G_CONNECT_SWAPPED);

@@ -9,6 +9,7 @@
 
 #include "fake-provider.h"
 #include "mock-protocols.h"
+#include "ts-block-settings.h"
 #include "ts-preferences-window.h"
 #include "ts-settings.h"
 #include "ts-window.h"
@@ -352,6 +353,42 @@ test_run_auto_in_use_mode (Fixture       *f,
 }
 
 static void
+test_run_model_list (Fixture       *f,
+                     gconstpointer  data)
+{
+  TsBlock *story = add_block (f, TS_BLOCK_KIND_TEXT, "Story", "Write a story");
+  GtkWidget *settings_button;
+  GtkWidget *settings;
+  GtkWidget *models_button;
+  GtkListBox *list;
+  GtkListBoxRow *row;
+
+  ts_fake_provider_add_model (f->text, "m", TS_MODEL_TEXT);
+  ts_fake_provider_add_model (f->text, "vision", TS_MODEL_TEXT | TS_MODEL_IMAGE_INPUT);
+  test_drain ();
+
+  /* The settings of a text widget offer the models its provider lists. */
+  settings_button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (card_of (f, story)),
+                                                               TS_TYPE_CARD, "settings_button"));
+  settings = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (settings_button)));
+  g_assert_true (TS_IS_BLOCK_SETTINGS (settings));
+  models_button = find_widget (gtk_popover_get_child (GTK_POPOVER (settings)), GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (models_button);
+  g_assert_true (gtk_widget_get_sensitive (models_button));
+  list = GTK_LIST_BOX (find_widget (gtk_popover_get_child (gtk_menu_button_get_popover (GTK_MENU_BUTTON (models_button))),
+                                    GTK_TYPE_LIST_BOX));
+
+  ts_block_settings_refresh_models (TS_BLOCK_SETTINGS (settings));
+  wait_until (gtk_list_box_get_row_at_index (list, 1) != NULL);
+  g_assert_null (gtk_list_box_get_row_at_index (list, 2));
+
+  /* Choosing one sets the widget's model; typing any other stays possible. */
+  row = gtk_list_box_get_row_at_index (list, 1);
+  g_signal_emit_by_name (list, "row-activated", row);
+  g_assert_cmpstr (ts_block_get_string (story, TS_FIELD_MODEL), ==, "vision");
+}
+
+static void
 test_preferences_test_connection (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
@@ -421,6 +458,8 @@ main (int   argc,
               test_run_regenerate_and_chat, fixture_tear_down);
   g_test_add ("/ui/run/auto-in-use-mode", Fixture, NULL, fixture_set_up,
               test_run_auto_in_use_mode, fixture_tear_down);
+  g_test_add ("/ui/run/model-list", Fixture, NULL, fixture_set_up, test_run_model_list,
+              fixture_tear_down);
   g_test_add_func ("/ui/preferences/test-connection", test_preferences_test_connection);
 
   status = g_test_run ();
