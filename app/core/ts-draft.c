@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ts-format.h"
+#include "ts-utils.h"
 
 /* Drafts keep unsaved playgrounds safe from a crash. A draft is two files in the draft
  * folder: ID.tessera, the playground with its outputs, and ID.info, a key file naming
@@ -140,24 +141,6 @@ dup_path (TsDraftStore *self,
   return g_build_filename (g_file_peek_path (self->dir), name, NULL);
 }
 
-static gboolean
-set_contents (const char  *path,
-              const char  *data,
-              gsize        length,
-              GError     **error)
-{
-  g_autoptr(GError) file_error = NULL;
-
-  if (g_file_set_contents_full (path, data, length,
-                                G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                0600, &file_error))
-    return TRUE;
-
-  g_set_error_literal (error, G_IO_ERROR, g_io_error_from_file_error (file_error->code),
-                       file_error->message);
-  return FALSE;
-}
-
 typedef struct
 {
   char   *id;
@@ -221,8 +204,8 @@ write_data (TsDraftStore  *self,
 
   bytes = g_bytes_get_data (data->contents, &length);
 
-  return set_contents (contents_path, bytes, length, error) &&
-         set_contents (info_path, data->info, strlen (data->info), error);
+  return ts_write_file (contents_path, bytes, length, 0600, error) &&
+         ts_write_file (info_path, data->info, strlen (data->info), 0600, error);
 }
 
 /**

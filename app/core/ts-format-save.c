@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ts-format-private.h"
+#include "ts-utils.h"
 
 /* Saving builds a cJSON tree in a fixed key order and prints it with a printer of our
  * own: two-space indents and one array element per line, so files diff well, and the
@@ -370,12 +371,8 @@ ts_format_save_bytes (TsPlayground      *playground,
   return g_bytes_new_take (text, strlen (text));
 }
 
-/* Writes @bytes to @file so that a failure at any point leaves the old file as it was.
- * g_file_replace_contents() does not promise that: when a write fails midway (a full
- * disk, a file size limit) it still closes the stream, and closing renames the partial
- * temporary file over the original. g_file_set_contents_full() writes a temporary file,
- * syncs it and renames it only when every byte was written, else removes it. Files
- * without a local path fall back to GIO. */
+/* Writes @bytes to @file so that a failure at any point leaves the old file as it was
+ * (see ts_write_file()). Files without a local path fall back to GIO. */
 static gboolean
 write_atomically (GFile         *file,
                   GBytes        *bytes,
@@ -390,19 +387,7 @@ write_atomically (GFile         *file,
     return FALSE;
 
   if (path != NULL)
-    {
-      g_autoptr(GError) file_error = NULL;
-
-      if (g_file_set_contents_full (path, data, size,
-                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                    0666, &file_error))
-        return TRUE;
-
-      /* Callers see one error domain, whichever way the file was written. */
-      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_file_error (file_error->code),
-                           file_error->message);
-      return FALSE;
-    }
+    return ts_write_file (path, data, size, 0666, error);
 
   return g_file_replace_contents (file, data, size, NULL, FALSE, G_FILE_CREATE_NONE, NULL,
                                   cancellable, error);

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <gio/gio.h>
+
 #include "ts-utils.h"
 
 /**
@@ -54,5 +56,41 @@ ts_str_has_control (const char *str,
         return TRUE;
     }
 
+  return FALSE;
+}
+
+/**
+ * ts_write_file:
+ * @path: where to write
+ * @data: the bytes
+ * @size: how many
+ * @mode: the permissions of a new file
+ *
+ * Writes @data to @path so that a failure at any point leaves the old file as it was:
+ * g_file_set_contents_full() writes a temporary file beside it, syncs it, and renames it
+ * over @path only when every byte is on disk, else removes it. (g_file_replace_contents()
+ * does not promise that: when a write fails midway it still renames the partial file over
+ * the original.) Errors are in the G_IO_ERROR domain, as GIO's file functions report them.
+ *
+ * Returns: whether the file was written
+ */
+gboolean
+ts_write_file (const char     *path,
+               gconstpointer   data,
+               gsize           size,
+               int             mode,
+               GError        **error)
+{
+  g_autoptr(GError) file_error = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (g_file_set_contents_full (path, data, size,
+                                G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                mode, &file_error))
+    return TRUE;
+
+  g_set_error_literal (error, G_IO_ERROR, g_io_error_from_file_error (file_error->code),
+                       file_error->message);
   return FALSE;
 }
