@@ -32,6 +32,7 @@ struct _TsCard
   GtkImage        *kind_icon;
   TsTitleLabel    *title_label;
   GtkLabel        *state_label;
+  GtkLabel        *error_label;
   GtkImage        *problem_icon;
   GtkButton       *run_button;
   GtkMenuButton   *settings_button;

@@ -50,8 +50,22 @@ update_state (TsCard *self)
       state_class = ts_run_state_to_string (state);
     }
 
+  /* The header says a state in a few words; an error, which names its remedy, is shown
+   * whole below the header. */
   if (state == TS_RUN_STATE_FAILED && ts_runner_get_error (self->runner, self->block) != NULL)
     tooltip = ts_runner_get_error (self->runner, self->block)->message;
+  else if (self->run_error != NULL)
+    tooltip = self->run_error;
+  else if (state_class != NULL)
+    tooltip = status;
+
+  gtk_label_set_text (self->error_label, tooltip != NULL && g_strcmp0 (state_class, "failed") == 0 ? tooltip : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), g_strcmp0 (state_class, "failed") == 0);
+  if (g_strcmp0 (state_class, "failed") == 0)
+    {
+      g_free (status);
+      status = g_strdup (_("Failed"));
+    }
 
   gtk_label_set_text (self->state_label, state_class != NULL ? status : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_label), tooltip);
@@ -229,8 +243,8 @@ ts_card_set_runner (TsCard   *self,
  * ts_card_get_state_text:
  * @self: a #TsCard
  *
- * Returns: what the card says of its run ("running", "waiting on Story", an error), or
- *   "" when there is nothing to say
+ * Returns: what the card's header says of its run ("running", "waiting on Story",
+ *   "Failed"), or "" when there is nothing to say
  */
 const char *
 ts_card_get_state_text (TsCard *self)
@@ -238,4 +252,19 @@ ts_card_get_state_text (TsCard *self)
   g_return_val_if_fail (TS_IS_CARD (self), NULL);
 
   return gtk_label_get_text (self->state_label);
+}
+
+/**
+ * ts_card_get_error_text:
+ * @self: a #TsCard
+ *
+ * Returns: the error of a failed run, shown whole below the header, or ""
+ */
+const char *
+ts_card_get_error_text (TsCard *self)
+{
+  g_return_val_if_fail (TS_IS_CARD (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->error_label)) ?
+         gtk_label_get_text (self->error_label) : "";
 }

@@ -414,6 +414,7 @@ ts_card_class_init (TsCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsCard, kind_icon);
   gtk_widget_class_bind_template_child (widget_class, TsCard, title_label);
   gtk_widget_class_bind_template_child (widget_class, TsCard, state_label);
+  gtk_widget_class_bind_template_child (widget_class, TsCard, error_label);
   gtk_widget_class_bind_template_child (widget_class, TsCard, problem_icon);
   gtk_widget_class_bind_template_child (widget_class, TsCard, run_button);
   gtk_widget_class_bind_template_child (widget_class, TsCard, settings_button);

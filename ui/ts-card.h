@@ -34,5 +34,6 @@ GtkWidget    *ts_card_get_prompt_editor (TsCard       *self);
 void          ts_card_set_runner        (TsCard       *self,
                                          TsRunner     *runner);
 const char   *ts_card_get_state_text    (TsCard       *self);
+const char   *ts_card_get_error_text    (TsCard       *self);
 
 G_END_DECLS

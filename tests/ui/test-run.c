@@ -250,6 +250,8 @@ test_run_failure_and_stop (Fixture       *f,
   g_assert_cmpint (ts_runner_get_state (f->runner, story), ==, TS_RUN_STATE_DONE);
   g_assert_cmpint (ts_runner_get_state (f->runner, summary), ==, TS_RUN_STATE_FAILED);
   g_assert_cmpstr (ts_card_get_state_text (card_of (f, summary)), !=, "");
+  g_assert_nonnull (strstr (ts_card_get_error_text (card_of (f, summary)), "the server fell over"));
+  g_assert_cmpstr (ts_card_get_error_text (card_of (f, final)), ==, "");
   g_assert_cmpint (ts_runner_get_state (f->runner, final), ==, TS_RUN_STATE_WAITING);
   g_assert_nonnull (strstr (ts_card_get_state_text (card_of (f, final)), "Summary"));
 
