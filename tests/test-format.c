@@ -364,6 +364,42 @@ test_file_too_large_on_disk (void)
   g_rmdir (dir);
 }
 
+/* Saving over a symbolic link replaces the file it points to and keeps the link; an
+ * existing file keeps its permissions. */
+static void
+test_save_keeps_link_and_mode (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tessera-format-XXXXXX", NULL);
+  g_autofree char *real_path = g_build_filename (dir, "real.tessera", NULL);
+  g_autofree char *link_path = g_build_filename (dir, "link.tessera", NULL);
+  g_autoptr(GFile) link = g_file_new_for_path (link_path);
+  g_autoptr(TsPlayground) playground = ts_playground_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *link_target = NULL;
+  GStatBuf st;
+
+  g_assert_true (g_file_set_contents (real_path, "old", -1, NULL));
+  g_assert_cmpint (g_chmod (real_path, 0600), ==, 0);
+  g_assert_cmpint (symlink ("real.tessera", link_path), ==, 0);
+
+  ts_playground_set_title (playground, "Linked");
+  g_assert_true (ts_format_save_file (playground, link, TS_FORMAT_SAVE_DEFINITION, NULL, &error));
+  g_assert_no_error (error);
+
+  link_target = g_file_read_link (link_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (link_target, ==, "real.tessera");
+  g_assert_true (g_file_get_contents (real_path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"Linked\""));
+  g_assert_cmpint (g_stat (real_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+
+  g_assert_cmpint (g_remove (link_path), ==, 0);
+  g_assert_cmpint (g_remove (real_path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 static void
 test_atomic_save (void)
 {
@@ -552,6 +588,7 @@ main (int   argc,
   g_test_add_func ("/core/format/hostile-input", test_huge_and_hostile_input);
   g_test_add_func ("/core/format/file-too-large", test_file_too_large_on_disk);
   g_test_add_func ("/core/format/atomic-save", test_atomic_save);
+  g_test_add_func ("/core/format/save-keeps-link-and-mode", test_save_keeps_link_and_mode);
   g_test_add_func ("/core/format/async", test_async_load_and_save);
   g_test_add_func ("/core/format/async-invalid", test_async_load_invalid);
   g_test_add_func ("/core/format/numbers", test_numbers_are_locale_free);

@@ -6,6 +6,9 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
 #include "ts-utils.h"
 
@@ -70,7 +73,9 @@ ts_str_has_control (const char *str,
  * g_file_set_contents_full() writes a temporary file beside it, syncs it, and renames it
  * over @path only when every byte is on disk, else removes it. (g_file_replace_contents()
  * does not promise that: when a write fails midway it still renames the partial file over
- * the original.) Errors are in the G_IO_ERROR domain, as GIO's file functions report them.
+ * the original.) A symbolic link is followed, so the link stays and the file it points to
+ * is replaced, and an existing file keeps its permissions rather than taking @mode.
+ * Errors are in the G_IO_ERROR domain, as GIO's file functions report them.
  *
  * Returns: whether the file was written
  */
@@ -82,10 +87,19 @@ ts_write_file (const char     *path,
                GError        **error)
 {
   g_autoptr(GError) file_error = NULL;
+  g_autofree char *target = NULL;
+  GStatBuf st;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (g_file_set_contents_full (path, data, size,
+  /* realpath() fails for a file that does not exist yet: then it is written where named. */
+  target = realpath (path, NULL);
+  if (target == NULL)
+    target = g_strdup (path);
+  if (g_stat (target, &st) == 0 && S_ISREG (st.st_mode))
+    mode = st.st_mode & 07777;
+
+  if (g_file_set_contents_full (target, data, size,
                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                 mode, &file_error))
     return TRUE;
