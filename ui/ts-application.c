@@ -202,12 +202,15 @@ quit_action_cb (GSimpleAction *action,
   TsApplication *self = user_data;
   GList *windows;
 
-  /* Closing each window lets it finish or cancel its own work; a save in progress
-   * holds the application until the file is written. */
+  /* Each window is asked to close, as its close button would: one with unsaved changes
+   * asks what to do with them and stays until answered, the others remember their size
+   * and mode and go. The application ends with its last window; a save in progress holds
+   * it until the file is written. */
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  g_list_foreach (windows, (GFunc) (void (*) (void)) g_object_ref, NULL);
   for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_destroy (l->data);
-  g_list_free (windows);
+    gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
 }
 
 static void

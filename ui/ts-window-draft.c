@@ -116,6 +116,13 @@ saved_then_close_cb (GObject      *object,
     }
 }
 
+static gboolean
+close_window_cb (gpointer user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 unsaved_response_cb (AdwMessageDialog *dialog,
                      const char       *response,
@@ -123,9 +130,13 @@ unsaved_response_cb (AdwMessageDialog *dialog,
 {
   if (g_str_equal (response, "discard"))
     {
+      /* The window closes once the dialog is gone: a dialog must not outlive the window
+       * it is transient for, and it is still emitting its response. */
       _ts_window_discard_draft (self);
       self->closing = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_window_cb, g_object_ref (self),
+                       g_object_unref);
     }
   else if (g_str_equal (response, "save"))
     {
@@ -151,6 +162,13 @@ _ts_window_close_request (TsWindow *self)
       return FALSE;
     }
 
+  /* Quit asks every window to close: a window that is asking already keeps its question. */
+  if (self->close_dialog != NULL)
+    {
+      gtk_window_present (self->close_dialog);
+      return TRUE;
+    }
+
   /* Translators: %s is the title of a playground */
   body = g_strdup_printf (_("“%s” has changes that are not saved. Unsaved changes are lost "
                             "if you close without saving."),
@@ -167,6 +185,8 @@ _ts_window_close_request (TsWindow *self)
   adw_message_dialog_set_default_response (dialog, "save");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (unsaved_response_cb), self, 0);
+  self->close_dialog = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->close_dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 
   return TRUE;

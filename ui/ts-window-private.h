@@ -43,6 +43,7 @@ struct _TsWindow
   guint                 n_problems;
   gboolean              disposed;
   gboolean              closing;
+  GtkWindow            *close_dialog;    /* (weak) the open “Save Changes?” dialog */
 
   AdwWindowTitle       *window_title;
   AdwToastOverlay      *toast_overlay;

@@ -330,6 +330,9 @@ ts_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   _ts_window_clear_chooser (self);
+  if (self->close_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->close_dialog), (gpointer *) &self->close_dialog);
+  self->close_dialog = NULL;
 
   g_clear_handle_id (&self->autosave_id, g_source_remove);
   g_clear_handle_id (&self->check_id, g_source_remove);

@@ -511,6 +511,55 @@ test_application_open_file (void)
   g_assert_cmpuint (count_windows (), ==, n_windows - 1);
 }
 
+/* Quit closes each window as its close button would: a window with unsaved changes asks
+ * and stays, the others go, and the size and mode of the last to close are remembered. */
+static void
+test_application_quit_asks (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GFile) file = test_example_file ("story-writer");
+  g_autoptr(GFile) other = test_example_file ("meeting-notes");
+  TsWindow *saved = create_window ();
+  TsWindow *modified = create_window ();
+  GtkWindow *dialog = NULL;
+  g_autoptr(GListModel) toplevels = NULL;
+
+  g_assert_true (open_file (saved, file, NULL));
+  g_object_set (saved, "mode", "use", NULL);
+  g_settings_set_string (settings, "window-mode", "edit");
+  g_object_add_weak_pointer (G_OBJECT (saved), (gpointer *) &saved);
+  g_assert_true (open_file (modified, other, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (modified), "win.add-block", "s", "text"));
+  g_assert_true (ts_window_get_modified (modified));
+
+  g_action_group_activate_action (G_ACTION_GROUP (application), "quit", NULL);
+  wait_until (saved == NULL);
+  g_assert_cmpstr (g_settings_get_string (settings, "window-mode"), ==, "use");
+
+  /* The modified window is still there, asking; asking again shows the same question. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (modified)));
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) &&
+          gtk_window_get_transient_for (toplevel) == GTK_WINDOW (modified))
+        {
+          g_assert_null (dialog);
+          dialog = toplevel;
+        }
+    }
+  g_assert_nonnull (dialog);
+  g_action_group_activate_action (G_ACTION_GROUP (application), "quit", NULL);
+  test_drain ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (modified)));
+
+  g_object_add_weak_pointer (G_OBJECT (modified), (gpointer *) &modified);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "discard");
+  wait_until (modified == NULL);
+}
+
 static void
 test_window_close_while_loading (void)
 {
@@ -583,6 +632,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/close-while-loading", test_window_close_while_loading);
   g_test_add_func ("/ui/window/drop-files", test_window_drop_files);
   g_test_add_func ("/ui/application/open-file", test_application_open_file);
+  g_test_add_func ("/ui/application/quit-asks", test_application_quit_asks);
   g_test_add_func ("/ui/style/style-sheet", test_style_sheet);
 
   status = g_test_run ();
