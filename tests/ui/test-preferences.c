@@ -9,6 +9,7 @@
 
 #include "mock-protocols.h"
 #include "ts-bedrock.h"
+#include "ts-block-settings.h"
 #include "ts-detect.h"
 #include "ts-openai.h"
 #include "ts-preferences-window.h"
@@ -245,6 +246,99 @@ test_automatic_rows (void)
   test_drain ();
 }
 
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static guint
+count_shown_rows (GtkListBox *list)
+{
+  GtkListBoxRow *row;
+  guint n = 0;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    n += gtk_widget_get_child_visible (GTK_WIDGET (row));
+
+  return n;
+}
+
+static void
+test_model_picker (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  MockServer *server = mock_server_new (mock_ollama_handler, NULL);
+  g_autoptr(TsProviderRegistry) registry = NULL;
+  g_autoptr(TsPlayground) playground = ts_playground_new ();
+  TsBlock *block = ts_playground_add_block (playground, TS_BLOCK_KIND_TEXT);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *anchor = gtk_menu_button_new ();
+  GtkWidget *settings_popover;
+  GtkWidget *models_button;
+  GtkWidget *models_popover;
+  GtkWidget *search;
+  GtkListBox *list;
+
+  g_settings_set_string (settings, TS_SETTINGS_KEY_OLLAMA_ENDPOINT, mock_server_get_url (server));
+  registry = ts_settings_new_registry (settings);
+  ts_block_set_string (block, TS_FIELD_PROVIDER, "ollama");
+
+  settings_popover = ts_block_settings_new (playground, block);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (anchor), settings_popover);
+  gtk_window_set_child (GTK_WINDOW (window), anchor);
+  gtk_window_present (GTK_WINDOW (window));
+  ts_block_settings_set_registry (TS_BLOCK_SETTINGS (settings_popover), registry);
+  wait_until (gtk_widget_get_mapped (window));
+
+  /* The button beside the model entry drops down the server's models... */
+  models_button = find_widget (gtk_popover_get_child (GTK_POPOVER (settings_popover)),
+                               GTK_TYPE_MENU_BUTTON);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (models_button),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Choose a Model");
+  models_popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (models_button)));
+  search = find_widget (models_popover, GTK_TYPE_SEARCH_ENTRY);
+  list = GTK_LIST_BOX (find_widget (models_popover, GTK_TYPE_LIST_BOX));
+  g_assert_nonnull (search);
+  ts_block_settings_refresh_models (TS_BLOCK_SETTINGS (settings_popover));
+  wait_until (gtk_list_box_get_row_at_index (list, 3) != NULL);
+  g_assert_null (gtk_list_box_get_row_at_index (list, 4));
+  g_assert_cmpuint (mock_server_get_n_requests (server), >=, 1);
+
+  /* ...filtered as you type, case aside; Enter takes the first that matches. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "LLAVA");
+  g_signal_emit_by_name (search, "search-changed");
+  g_assert_cmpuint (count_shown_rows (list), ==, 1);
+  g_signal_emit_by_name (search, "activate");
+  g_assert_cmpstr (ts_block_get_string (block, TS_FIELD_MODEL), ==, "llava:latest");
+
+  /* A model the server does not list is typed as it is. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "qwen3:8b");
+  g_signal_emit_by_name (search, "search-changed");
+  g_assert_cmpuint (count_shown_rows (list), ==, 0);
+  g_signal_emit_by_name (search, "activate");
+  g_assert_cmpstr (ts_block_get_string (block, TS_FIELD_MODEL), ==, "qwen3:8b");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (gtk_popover_get_child (GTK_POPOVER (settings_popover)), GTK_TYPE_ENTRY))),
+                   ==, "qwen3:8b");
+
+  test_destroy_window (GTK_WINDOW (window));
+  g_settings_reset (settings, TS_SETTINGS_KEY_OLLAMA_ENDPOINT);
+  mock_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,6 +361,7 @@ main (int   argc,
   g_test_add_func ("/ui/preferences/detect-at-start", test_detect_at_start);
   g_test_add_func ("/ui/preferences/default-model", test_default_model);
   g_test_add_func ("/ui/preferences/automatic-rows", test_automatic_rows);
+  g_test_add_func ("/ui/preferences/model-picker", test_model_picker);
 
   status = g_test_run ();
 
