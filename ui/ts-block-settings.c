@@ -8,14 +8,18 @@
 #include "ts-block-settings.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ts-prompt-editor.h"
 #include "ts-runner.h"
 
 /* The settings of a generating widget: provider and model, sampling for text and chat,
  * size, seed, guidance and count for images. Every control is bound to a property of
- * the block, so it shows and edits the model directly. The model is free text until
- * the providers can list theirs. */
+ * the block, so it shows and edits the model directly. The model is free text in an
+ * entry; the button beside it drops down the models the provider lists, with a search
+ * entry that filters them as you type: Enter or a click takes the first match (or the
+ * typed text when nothing matches, for a model the server does not list), Down moves
+ * into the list, Escape closes it. */
 
 struct _TsBlockSettings
 {
@@ -29,6 +33,7 @@ struct _TsBlockSettings
   GtkEditable  *model_entry;
   GtkListBox   *models_list;
   GtkLabel     *models_status;
+  GtkEditable  *models_search;
   GtkDropDown  *provider;
   GtkDropDown  *size;
   GtkWidget    *seed_spin;
@@ -231,8 +236,42 @@ models_listed_cb (GObject      *object,
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
       g_object_set_data_full (G_OBJECT (row), "ts-model-id", g_strdup (info->id), g_free);
+      g_object_set_data_full (G_OBJECT (row), "ts-model-name", g_strdup (info->name), g_free);
       gtk_list_box_append (self->models_list, row);
     }
+}
+
+static gboolean
+model_row_matches (GtkListBoxRow *row,
+                   gpointer       user_data)
+{
+  TsBlockSettings *self = user_data;
+  g_autofree char *needle = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *name = NULL;
+
+  if (self->models_search == NULL)
+    return TRUE;
+
+  needle = g_utf8_casefold (gtk_editable_get_text (self->models_search), -1);
+  id = g_utf8_casefold (g_object_get_data (G_OBJECT (row), "ts-model-id"), -1);
+  name = g_utf8_casefold (g_object_get_data (G_OBJECT (row), "ts-model-name"), -1);
+
+  return strstr (id, needle) != NULL || strstr (name, needle) != NULL;
+}
+
+static GtkListBoxRow *
+first_match (TsBlockSettings *self)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->models_list, i)) != NULL; i++)
+    {
+      if (gtk_widget_get_child_visible (GTK_WIDGET (row)))
+        return row;
+    }
+
+  return NULL;
 }
 
 /**
@@ -275,7 +314,9 @@ ts_block_settings_refresh_models (TsBlockSettings *self)
 static void
 models_shown_cb (TsBlockSettings *self)
 {
+  gtk_editable_set_text (self->models_search, "");
   ts_block_settings_refresh_models (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->models_search));
 }
 
 static void
@@ -285,6 +326,76 @@ model_chosen_cb (TsBlockSettings *self,
   ts_block_set_string (self->block, TS_FIELD_MODEL,
                        g_object_get_data (G_OBJECT (row), "ts-model-id"));
   gtk_menu_button_popdown (self->models_button);
+}
+
+static void
+search_changed_cb (TsBlockSettings *self)
+{
+  gtk_list_box_invalidate_filter (self->models_list);
+}
+
+/* Enter: the first model that matches, else what was typed, as a model of its own. */
+static void
+search_activate_cb (TsBlockSettings *self)
+{
+  GtkListBoxRow *row = first_match (self);
+  g_autofree char *typed = g_strstrip (g_strdup (gtk_editable_get_text (self->models_search)));
+
+  if (row != NULL)
+    model_chosen_cb (self, row);
+  else if (typed[0] != '\0')
+    {
+      ts_block_set_string (self->block, TS_FIELD_MODEL, typed);
+      gtk_menu_button_popdown (self->models_button);
+    }
+}
+
+static void
+search_stop_cb (TsBlockSettings *self)
+{
+  gtk_menu_button_popdown (self->models_button);
+}
+
+static gboolean
+search_key_cb (TsBlockSettings       *self,
+               guint                  keyval,
+               guint                  keycode,
+               GdkModifierType        state,
+               GtkEventControllerKey *controller)
+{
+  GtkListBoxRow *row;
+
+  if (keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down)
+    return FALSE;
+
+  row = first_match (self);
+  if (row != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+
+  return row != NULL;
+}
+
+static GtkWidget *
+models_search (TsBlockSettings *self)
+{
+  GtkWidget *search = gtk_search_entry_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  g_object_set (search, "placeholder-text", _("Search or type a model"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (search), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Search models"), -1);
+  self->models_search = GTK_EDITABLE (search);
+  g_signal_connect_object (search, "search-changed", G_CALLBACK (search_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (search, "activate", G_CALLBACK (search_activate_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (search, "stop-search", G_CALLBACK (search_stop_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (search_key_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (search, keys);
+
+  return search;
 }
 
 /* A list of the models the server has, beside the free text of the model entry. */
@@ -301,6 +412,7 @@ models_button (TsBlockSettings *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->models_status), "dim-label");
   self->models_list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_activate_on_single_click (self->models_list, TRUE);
+  gtk_list_box_set_filter_func (self->models_list, model_row_matches, self, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->models_list),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Models on the server"), -1);
   g_signal_connect_object (self->models_list, "row-activated", G_CALLBACK (model_chosen_cb),
@@ -310,16 +422,17 @@ models_button (TsBlockSettings *self)
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 300);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->models_list));
+  gtk_box_append (GTK_BOX (box), models_search (self));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->models_status));
   gtk_box_append (GTK_BOX (box), scrolled);
   gtk_popover_set_child (GTK_POPOVER (popover), box);
 
   self->models_button = GTK_MENU_BUTTON (gtk_menu_button_new ());
-  gtk_menu_button_set_icon_name (self->models_button, "view-list-symbolic");
+  gtk_menu_button_set_icon_name (self->models_button, "pan-down-symbolic");
   gtk_menu_button_set_popover (self->models_button, popover);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->models_button), _("Models on the Server"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->models_button), _("Choose a Model"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->models_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Models on the Server"), -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose a Model"), -1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->models_button), self->registry != NULL);
   g_signal_connect_object (popover, "show", G_CALLBACK (models_shown_cb), self,
                            G_CONNECT_SWAPPED);
@@ -527,6 +640,7 @@ ts_block_settings_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->models_list = NULL;
+  self->models_search = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), TS_TYPE_BLOCK_SETTINGS);
   g_clear_object (&self->registry);
   g_clear_object (&self->block);

@@ -11,6 +11,10 @@
 #include <libsecret/secret.h>
 
 #include "ts-detect.h"
+#include "ts-ollama.h"
+#include "ts-openai.h"
+#include "ts-providers.h"
+#include "ts-sdwebui.h"
 #include "ts-secrets.h"
 #include "ts-settings.h"
 
@@ -187,6 +191,91 @@ test_clicked_cb (TsPreferencesWindow *self)
                    g_object_ref (self));
 }
 
+/* "Automatic: VALUE (VARIABLE)" when @variable is set, else @otherwise. */
+static char *
+dup_automatic (const char *variable,
+               const char *value,
+               const char *otherwise)
+{
+  const char *from_env = variable != NULL ? g_getenv (variable) : NULL;
+
+  if (from_env != NULL && *from_env != '\0')
+    {
+      /* Translators: what an empty setting means: a value and the environment
+       * variable it comes from, such as "Automatic: http://gpu:11434 (OLLAMA_HOST)" */
+      return g_strdup_printf (_("Automatic: %s (%s)"), value != NULL ? value : from_env,
+                              variable);
+    }
+
+  /* Translators: what an empty setting means, such as "Automatic: http://127.0.0.1:11434" */
+  return g_strdup_printf (_("Automatic: %s"), otherwise);
+}
+
+/* "Automatic: from VARIABLE" for a secret, whose value is never shown. */
+static char *
+dup_automatic_secret (const char *variable,
+                      const char *otherwise)
+{
+  const char *from_env = g_getenv (variable);
+
+  if (from_env != NULL && *from_env != '\0')
+    {
+      /* Translators: an empty key means the one in this environment variable */
+      return g_strdup_printf (_("Automatic: %s from the environment"), variable);
+    }
+
+  return g_strdup (otherwise);
+}
+
+static void
+set_automatic (AdwEntryRow *row,
+               char        *text)
+{
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+  if (GTK_IS_TEXT (delegate))
+    gtk_text_set_placeholder_text (GTK_TEXT (delegate), text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row), text);
+  g_free (text);
+}
+
+/* An empty row means "automatic": its placeholder and tooltip say what that is here,
+ * from the environment Tessera runs in, else the usual default. */
+static void
+show_automatic (TsPreferencesWindow *self)
+{
+  g_autoptr(TsProviderRegistry) defaults = ts_providers_new_registry ();
+  g_autofree char *ollama = NULL;
+  g_autofree char *openai = NULL;
+  g_autofree char *sdwebui = NULL;
+  const char *aws_region = g_getenv ("AWS_REGION");
+
+  ollama = ts_ollama_provider_dup_base_url (TS_OLLAMA_PROVIDER (ts_provider_registry_lookup (defaults, "ollama")));
+  openai = ts_openai_provider_dup_base_url (TS_OPENAI_PROVIDER (ts_provider_registry_lookup (defaults, "openai")));
+  sdwebui = ts_sdwebui_provider_dup_base_url (TS_SDWEBUI_PROVIDER (ts_provider_registry_lookup (defaults, "sd-webui")));
+
+  set_automatic (self->ollama_row, dup_automatic ("OLLAMA_HOST", ollama, ollama));
+  set_automatic (self->openai_row,
+                 dup_automatic ("OPENAI_BASE_URL", openai,
+                                _("LM Studio or llama.cpp if one is running, else " TS_OPENAI_DEFAULT_URL)));
+  set_automatic (self->sd_webui_row, dup_automatic (NULL, NULL, sdwebui));
+  set_automatic (self->aws_profile_row,
+                 dup_automatic ("AWS_PROFILE", NULL, _("the “default” profile")));
+  if (aws_region == NULL || *aws_region == '\0')
+    set_automatic (self->aws_region_row,
+                   dup_automatic ("AWS_DEFAULT_REGION", NULL, _("the profile’s region")));
+  else
+    set_automatic (self->aws_region_row, dup_automatic ("AWS_REGION", NULL, NULL));
+  set_automatic (self->openai_key_row,
+                 dup_automatic_secret ("OPENAI_API_KEY", _("None: the server needs no key")));
+  set_automatic (self->aws_key_id_row,
+                 dup_automatic_secret ("AWS_ACCESS_KEY_ID", _("Automatic: the profile’s keys")));
+  set_automatic (self->aws_secret_row,
+                 dup_automatic_secret ("AWS_SECRET_ACCESS_KEY", _("Automatic: the profile’s keys")));
+  set_automatic (self->text_model_row, g_strdup (_("None: new widgets use the playground’s model")));
+  set_automatic (self->image_model_row, g_strdup (_("None: new widgets use the playground’s model")));
+}
+
 static void
 ts_preferences_window_dispose (GObject *object)
 {
@@ -259,6 +348,8 @@ ts_preferences_window_init (TsPreferencesWindow *self)
 
       g_settings_bind (self->settings, text_rows[i].key, row, "text", G_SETTINGS_BIND_DEFAULT);
     }
+
+  show_automatic (self);
 
   g_settings_bind (self->settings, TS_SETTINGS_KEY_AUTO_RUN, self->auto_run_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "ts-playground.h"
 #include "ts-provider.h"
 
 G_BEGIN_DECLS
@@ -32,5 +33,14 @@ TsProviderRegistry *ts_settings_new_registry   (GSettings          *settings);
 void                ts_settings_apply_endpoint (GSettings          *settings,
                                                 const char         *key,
                                                 TsProviderRegistry *registry);
+void                ts_settings_follow         (GSettings          *settings,
+                                                TsProviderRegistry *registry,
+                                                GPtrArray          *detect_targets);
+void                ts_settings_apply_secret   (TsProviderRegistry *registry,
+                                                const char         *name,
+                                                const char         *value);
+void                ts_settings_apply_default_model (GSettings    *settings,
+                                                     TsPlayground *playground,
+                                                     TsBlock      *block);
 
 G_END_DECLS

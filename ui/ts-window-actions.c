@@ -9,6 +9,7 @@
 
 #include "ts-format.h"
 #include "ts-layout.h"
+#include "ts-settings.h"
 #include "ts-window-private.h"
 
 /* The window's verbs: open, open an example, save, save as, close. The keys that go with
@@ -265,6 +266,7 @@ add_block_action (GtkWidget  *widget,
 
   ts_history_begin_group (self->history);
   block = ts_playground_add_block (self->playground, kind);
+  ts_settings_apply_default_model (self->settings, self->playground, block);
   switch (kind)
     {
     case TS_BLOCK_KIND_INPUT:

@@ -63,7 +63,10 @@ _ts_window_setup_runner (TsWindow *self)
   g_clear_object (&self->runner);
 
   if (self->registry == NULL)
-    self->registry = ts_settings_new_registry (self->settings);
+    {
+      self->registry = ts_settings_new_registry (self->settings);
+      ts_settings_follow (self->settings, self->registry, NULL);
+    }
 
   /* The command line's cache: a widget run there is not run again here. */
   if (self->cache == NULL)
@@ -98,14 +101,9 @@ static void
 settings_changed_cb (TsWindow   *self,
                      const char *key)
 {
+  /* The registry follows the servers and keys by itself (ts_settings_follow()). */
   if (g_str_equal (key, TS_SETTINGS_KEY_AUTO_RUN) || g_str_equal (key, TS_SETTINGS_KEY_CONCURRENCY))
-    {
-      _ts_window_update_runner (self);
-      return;
-    }
-
-  if (self->registry != NULL)
-    ts_settings_apply_endpoint (self->settings, key, self->registry);
+    _ts_window_update_runner (self);
 }
 
 void

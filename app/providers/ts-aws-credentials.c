@@ -207,6 +207,39 @@ check_expiry (TsAwsCredentials  *credentials,
                      credentials->source, when);
 }
 
+/**
+ * ts_aws_credentials_new_keys:
+ * @access_key_id: an access key id
+ * @secret_access_key: its secret
+ * @source: where they come from, for messages
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): long-term access keys to sign with, or %NULL with
+ *   @error set when one of them is empty or holds spaces or control characters
+ */
+TsAwsCredentials *
+ts_aws_credentials_new_keys (const char  *access_key_id,
+                             const char  *secret_access_key,
+                             const char  *source,
+                             GError     **error)
+{
+  TsAwsCredentials *credentials;
+
+  g_return_val_if_fail (source != NULL, NULL);
+
+  if (!is_token (access_key_id) || !is_token (secret_access_key))
+    return auth_null (error, _("the access key id or secret access key of %s is empty or "
+                                "holds spaces or control characters"), source);
+
+  credentials = g_new0 (TsAwsCredentials, 1);
+  credentials->kind = TS_AWS_CREDENTIALS_KEYS;
+  credentials->access_key_id = g_strdup (access_key_id);
+  credentials->secret_access_key = g_strdup (secret_access_key);
+  credentials->source = g_strdup (source);
+
+  return credentials;
+}
+
 static TsAwsCredentials *
 from_environment (const char * const  *envp,
                   GError             **error)

@@ -47,6 +47,10 @@ TsAwsCredentials *ts_aws_credentials_resolve      (const char * const  *envp,
                                                    GDateTime           *now,
                                                    GCancellable        *cancellable,
                                                    GError             **error);
+TsAwsCredentials *ts_aws_credentials_new_keys     (const char          *access_key_id,
+                                                   const char          *secret_access_key,
+                                                   const char          *source,
+                                                   GError             **error);
 gboolean          ts_aws_credentials_needs_refresh (TsAwsCredentials   *credentials,
                                                    GDateTime           *now);
 TsAwsCredentials *ts_aws_credentials_copy         (const TsAwsCredentials *credentials);

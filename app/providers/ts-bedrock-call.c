@@ -35,6 +35,8 @@ typedef struct
 
   /* A snapshot of the settings, taken on the calling thread. */
   GStrv                 environ;
+  TsAwsCredentials     *stored;
+  GError               *stored_error;
   char                 *region_setting;
   char                 *runtime_setting;
   char                 *control_setting;
@@ -66,6 +68,8 @@ call_free (gpointer data)
   g_clear_pointer (&call->body, g_bytes_unref);
   g_free (call->model);
   g_strfreev (call->environ);
+  g_clear_pointer (&call->stored, ts_aws_credentials_free);
+  g_clear_error (&call->stored_error);
   g_free (call->region_setting);
   g_free (call->runtime_setting);
   g_free (call->control_setting);
@@ -146,18 +150,27 @@ resolve_thread (GTask        *task,
 {
   Call *call = task_data;
   TsBedrockProvider *self = call->self;
-  g_auto(GStrv) own = NULL;
   const char * const *envp = (const char * const *) call->environ;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
-
-  if (envp == NULL)
-    envp = (const char * const *) (own = g_get_environ ());
 
   call->region = ts_aws_region_resolve (envp, call->region_setting, &error);
   if (call->region == NULL || !choose_endpoint (call, envp, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Keys stored in Tessera come first; they are not cached with the others. */
+  if (call->stored_error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&call->stored_error));
+      return;
+    }
+  if (call->stored != NULL)
+    {
+      call->credentials = g_steal_pointer (&call->stored);
+      g_task_return_boolean (task, TRUE);
       return;
     }
 
@@ -573,7 +586,8 @@ _ts_bedrock_call_async (TsBedrockProvider       *self,
   call->model = g_strdup (spec->model);
   call->chunk_func = spec->chunk_func;
   call->chunk_data = spec->chunk_data;
-  call->environ = g_strdupv (self->environ);
+  call->environ = _ts_bedrock_provider_dup_environ (self);
+  _ts_bedrock_provider_stored_keys (self, &call->stored, &call->stored_error);
   call->region_setting = g_strdup (self->region);
   call->runtime_setting = g_strdup (ts_provider_get_endpoint (TS_PROVIDER (self)));
   call->control_setting = g_strdup (self->control_endpoint);

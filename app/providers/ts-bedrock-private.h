@@ -18,6 +18,9 @@ struct _TsBedrockProvider
   GStrv             environ;            /* NULL: the process's own, read at each call */
   char             *region;             /* the user's setting */
   char             *control_endpoint;   /* the user's setting */
+  char             *profile;            /* the user's setting, in place of AWS_PROFILE */
+  char             *access_key_id;      /* from the user's keyring */
+  char             *secret_access_key;
   guint             max_attempts;
   guint             retry_base_ms;
   guint             retry_max_ms;
@@ -64,6 +67,11 @@ void            _ts_bedrock_call_async   (TsBedrockProvider        *self,
 TsBedrockReply *_ts_bedrock_call_finish  (TsBedrockProvider        *self,
                                           GAsyncResult             *result,
                                           GError                  **error);
+GStrv           _ts_bedrock_provider_dup_environ (TsBedrockProvider  *self);
+gboolean        _ts_bedrock_provider_stored_keys (TsBedrockProvider  *self,
+                                                  TsAwsCredentials  **credentials,
+                                                  GError            **error);
+
 void            _ts_bedrock_reply_free   (TsBedrockReply           *reply);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsBedrockReply, _ts_bedrock_reply_free)

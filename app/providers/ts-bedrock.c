@@ -454,6 +454,7 @@ ts_bedrock_provider_list_models_async (TsProvider          *provider,
   TsBedrockProvider *self = TS_BEDROCK_PROVIDER (provider);
   g_autoptr(GTask) task = NULL;
   g_autofree char *region = NULL;
+  g_auto(GStrv) envp = NULL;
   ModelCache *cache;
   ListJob *job;
 
@@ -463,7 +464,8 @@ ts_bedrock_provider_list_models_async (TsProvider          *provider,
 
   /* The cache is keyed by region; only an explicit or environment region is known
    * before a call, which covers the usual setups. */
-  region = ts_aws_region_resolve ((const char * const *) self->environ, self->region, NULL);
+  envp = _ts_bedrock_provider_dup_environ (self);
+  region = ts_aws_region_resolve ((const char * const *) envp, self->region, NULL);
   cache = region != NULL ? g_hash_table_lookup (self->model_cache, region) : NULL;
   if (cache != NULL &&
       g_get_monotonic_time () - cache->time < (gint64) MODEL_CACHE_SECONDS * G_USEC_PER_SEC)
@@ -489,6 +491,9 @@ ts_bedrock_provider_finalize (GObject *object)
   g_strfreev (self->environ);
   g_free (self->region);
   g_free (self->control_endpoint);
+  g_free (self->profile);
+  g_free (self->access_key_id);
+  g_free (self->secret_access_key);
   g_clear_object (&self->client);
   g_hash_table_unref (self->model_cache);
   g_clear_pointer (&self->credentials, ts_aws_credentials_free);

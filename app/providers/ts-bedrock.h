@@ -28,6 +28,12 @@ void        ts_bedrock_provider_set_max_attempts     (TsBedrockProvider  *self,
 void        ts_bedrock_provider_set_retry_timing     (TsBedrockProvider  *self,
                                                       guint               base_ms,
                                                       guint               max_ms);
+const char *ts_bedrock_provider_get_profile          (TsBedrockProvider  *self);
+void        ts_bedrock_provider_set_profile          (TsBedrockProvider  *self,
+                                                      const char         *profile);
+void        ts_bedrock_provider_set_access_keys      (TsBedrockProvider  *self,
+                                                      const char         *access_key_id,
+                                                      const char         *secret_access_key);
 void        ts_bedrock_provider_forget_credentials   (TsBedrockProvider  *self);
 
 G_END_DECLS
