@@ -523,6 +523,7 @@ test_application_quit_asks (void)
   TsWindow *modified = create_window ();
   GtkWindow *dialog = NULL;
   g_autoptr(GListModel) toplevels = NULL;
+  g_autofree char *mode = NULL;
 
   g_assert_true (open_file (saved, file, NULL));
   g_object_set (saved, "mode", "use", NULL);
@@ -534,7 +535,8 @@ test_application_quit_asks (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (application), "quit", NULL);
   wait_until (saved == NULL);
-  g_assert_cmpstr (g_settings_get_string (settings, "window-mode"), ==, "use");
+  mode = g_settings_get_string (settings, "window-mode");
+  g_assert_cmpstr (mode, ==, "use");
 
   /* The modified window is still there, asking; asking again shows the same question. */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (modified)));
