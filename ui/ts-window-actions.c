@@ -393,13 +393,16 @@ is_playground_uri (const char *uri)
 }
 
 /* Lists the last playgrounds opened or saved, newest first. */
-void
-_ts_window_update_recent (TsWindow *self)
+static gboolean
+update_recent_cb (gpointer user_data)
 {
+  TsWindow *self = user_data;
   GtkRecentManager *manager = gtk_recent_manager_get_default ();
   GList *items = gtk_recent_manager_get_items (manager);
   g_autoptr(GPtrArray) found = g_ptr_array_new ();
   guint n = 0;
+
+  self->recent_id = 0;
 
   g_menu_remove_all (self->recent_menu);
 
@@ -423,6 +426,18 @@ _ts_window_update_recent (TsWindow *self)
     g_menu_append (self->recent_menu, _("No Recent Playgrounds"), "win.export");
 
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Fills the Open Recent menu once the window has painted: reading the list of recent
+ * files (every application's, often hundreds of entries) is not needed for the first
+ * frame, and took some tens of milliseconds of start-up with a well-used one. */
+void
+_ts_window_schedule_recent (TsWindow *self)
+{
+  if (self->recent_id == 0)
+    self->recent_id = g_idle_add_full (G_PRIORITY_LOW, update_recent_cb, self, NULL);
 }
 
 void
@@ -436,7 +451,7 @@ _ts_window_add_recent (TsWindow *self,
 
   uri = g_file_get_uri (file);
   gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
-  _ts_window_update_recent (self);
+  _ts_window_schedule_recent (self);
 }
 
 static void

@@ -39,6 +39,7 @@ struct _TsWindow
   guint64               saved_revision;
   guint                 autosave_id;
   guint                 check_id;
+  guint                 recent_id;
   guint                 n_pending;
   guint                 n_problems;
   gboolean              disposed;
@@ -88,7 +89,7 @@ void      _ts_window_report_first_frame (TsWindow       *self);
 /* ts-window-actions.c */
 void      _ts_window_class_add_actions  (GtkWidgetClass *widget_class);
 void      _ts_window_clear_chooser      (TsWindow       *self);
-void      _ts_window_update_recent      (TsWindow       *self);
+void      _ts_window_schedule_recent    (TsWindow       *self);
 void      _ts_window_add_recent         (TsWindow       *self,
                                          GFile          *file);
 void      _ts_window_open_file          (TsWindow       *self,

@@ -336,6 +336,7 @@ ts_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->autosave_id, g_source_remove);
   g_clear_handle_id (&self->check_id, g_source_remove);
+  g_clear_handle_id (&self->recent_id, g_source_remove);
   _ts_window_dispose_runner (self);
   g_clear_pointer (&self->canvas, gtk_widget_unparent);
   if (self->playground_signals != NULL)
@@ -546,7 +547,7 @@ ts_window_init (TsWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), NULL);
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
-  _ts_window_update_recent (self);
+  _ts_window_schedule_recent (self);
   _ts_window_init_dnd (self);
 
   update_title (self);

@@ -8,14 +8,15 @@
 #include "ts-document.h"
 
 #include <glib/gi18n.h>
-#include <poppler.h>
+#include <gmodule.h>
 #include <string.h>
 
 #include "ts-block.h"
+#include "ts-document-pdf.h"
 
 /* Text for a document widget: plain text, Markdown, CSV and JSON as they are (UTF-8),
- * HTML without its markup, and PDF through poppler. The widget keeps only the text and
- * the file's name, never its path. */
+ * HTML without its markup, and PDF through poppler in the tessera-pdf module. The
+ * widget keeps only the text and the file's name, never its path. */
 
 G_DEFINE_QUARK (ts-document-error-quark, ts_document_error)
 
@@ -179,43 +180,70 @@ extract_html (const char  *name,
   return g_strstrip (g_string_free (out, FALSE));
 }
 
+/* Opens the tessera-pdf module once, keeping it for the life of the process. */
+static TsDocumentPdfExtractFunc
+load_pdf_module (GError **error)
+{
+  static GMutex lock;
+  static TsDocumentPdfExtractFunc extract;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autofree char *path = NULL;
+  const char *dir;
+  GModule *module;
+  gpointer symbol = NULL;
+
+  if (extract != NULL)
+    return extract;
+
+  dir = g_getenv (TS_DOCUMENT_PDF_MODULE_DIR_ENV);
+  if (dir == NULL || dir[0] == '\0')
+    dir = TESSERA_MODULEDIR;
+  path = g_module_build_path (dir, TS_DOCUMENT_PDF_MODULE_NAME);
+
+  module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  if (module == NULL)
+    {
+      g_set_error (error, TS_DOCUMENT_ERROR, TS_DOCUMENT_ERROR_NO_MODULE,
+                   _("PDF files cannot be read: the module “%s” could not be loaded (%s)"),
+                   path, g_module_error ());
+      return NULL;
+    }
+
+  if (!g_module_symbol (module, TS_DOCUMENT_PDF_SYMBOL, &symbol) || symbol == NULL)
+    {
+      g_set_error (error, TS_DOCUMENT_ERROR, TS_DOCUMENT_ERROR_NO_MODULE,
+                   _("PDF files cannot be read: the module “%s” has no %s"),
+                   path, TS_DOCUMENT_PDF_SYMBOL);
+      g_module_close (module);
+      return NULL;
+    }
+
+  g_module_make_resident (module);
+  extract = (TsDocumentPdfExtractFunc) symbol;
+
+  return extract;
+}
+
 static char *
 extract_pdf (const char  *name,
              GBytes      *bytes,
              GError     **error)
 {
   g_autoptr(GError) pdf_error = NULL;
-  PopplerDocument *document;
-  GString *out;
-  int n_pages;
+  TsDocumentPdfExtractFunc extract;
+  char *text;
 
-  document = poppler_document_new_from_bytes (bytes, NULL, &pdf_error);
-  if (document == NULL)
-    {
-      g_set_error (error, TS_DOCUMENT_ERROR, TS_DOCUMENT_ERROR_INVALID,
-                   _("“%s” is not a PDF file that can be read: %s"), name, pdf_error->message);
-      return NULL;
-    }
+  extract = load_pdf_module (error);
+  if (extract == NULL)
+    return NULL;
 
-  out = g_string_new (NULL);
-  n_pages = poppler_document_get_n_pages (document);
-  for (int i = 0; i < n_pages; i++)
-    {
-      PopplerPage *page = poppler_document_get_page (document, i);
-      g_autofree char *text = page != NULL ? poppler_page_get_text (page) : NULL;
+  text = extract (bytes, &pdf_error);
+  if (text == NULL)
+    g_set_error (error, TS_DOCUMENT_ERROR, TS_DOCUMENT_ERROR_INVALID,
+                 _("“%s” is not a PDF file that can be read: %s"), name,
+                 pdf_error != NULL ? pdf_error->message : _("no reason given"));
 
-      g_clear_object (&page);
-
-      if (text == NULL || text[0] == '\0')
-        continue;
-      if (out->len > 0)
-        g_string_append (out, "\n\n");
-      g_string_append (out, text);
-    }
-
-  g_object_unref (document);
-
-  return g_string_free (out, FALSE);
+  return text;
 }
 
 /**

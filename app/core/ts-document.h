@@ -19,6 +19,7 @@ typedef enum
   TS_DOCUMENT_ERROR_UNSUPPORTED,
   TS_DOCUMENT_ERROR_INVALID,
   TS_DOCUMENT_ERROR_TOO_LARGE,
+  TS_DOCUMENT_ERROR_NO_MODULE,
 } TsDocumentError;
 
 GQuark  ts_document_error_quark   (void);
