@@ -121,6 +121,14 @@ state_changed_cb (TsCard     *self,
 
   g_clear_pointer (&self->run_error, g_free);
   update_state (self);
+
+  /* A run that ends fills its output in place, after the last chunk or without any (an
+   * answer from the cache): show it now rather than on a later turn, if ever. */
+  if (state != TS_RUN_STATE_QUEUED && state != TS_RUN_STATE_RUNNING)
+    {
+      g_clear_handle_id (&self->refresh_id, g_source_remove);
+      _ts_card_refresh_outputs (self);
+    }
 }
 
 static gboolean
