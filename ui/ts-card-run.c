@@ -188,10 +188,6 @@ _ts_card_class_add_run_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "card.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "card.regenerate", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "card.stop", NULL, stop_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return,
-                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "card.run", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter,
-                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "card.run", NULL);
 }
 
 void
