@@ -390,14 +390,26 @@ is_playground_uri (const char *uri)
   return g_str_has_suffix (uri, TS_FORMAT_FILE_EXTENSION) && g_str_has_prefix (uri, "file:");
 }
 
-/* Lists the last playgrounds opened or saved, newest first. */
+static int
+compare_modified (gconstpointer a,
+                  gconstpointer b)
+{
+  GtkRecentInfo *info_a = *(GtkRecentInfo * const *) a;
+  GtkRecentInfo *info_b = *(GtkRecentInfo * const *) b;
+
+  return g_date_time_compare (gtk_recent_info_get_modified (info_b),
+                              gtk_recent_info_get_modified (info_a));
+}
+
+/* Lists the last playgrounds opened or saved, newest first. It follows the recent
+ * list, which a file joins only once GIO has told its type, and which other windows and
+ * applications change. */
 void
 _ts_window_update_recent (TsWindow *self)
 {
   GtkRecentManager *manager = gtk_recent_manager_get_default ();
   GList *items = gtk_recent_manager_get_items (manager);
   g_autoptr(GPtrArray) found = g_ptr_array_new ();
-  guint n = 0;
 
   g_menu_remove_all (self->recent_menu);
 
@@ -406,8 +418,9 @@ _ts_window_update_recent (TsWindow *self)
       if (is_playground_uri (gtk_recent_info_get_uri (l->data)) && gtk_recent_info_exists (l->data))
         g_ptr_array_add (found, l->data);
     }
+  g_ptr_array_sort (found, compare_modified);
 
-  for (guint i = 0; i < found->len && n < 8; i++, n++)
+  for (guint i = 0; i < found->len && i < 8; i++)
     {
       GtkRecentInfo *info = g_ptr_array_index (found, i);
       g_autoptr(GMenuItem) item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
@@ -417,7 +430,7 @@ _ts_window_update_recent (TsWindow *self)
       g_menu_append_item (self->recent_menu, item);
     }
 
-  if (n == 0)
+  if (found->len == 0)
     g_menu_append (self->recent_menu, _("No Recent Playgrounds"), "win.export");
 
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
@@ -434,7 +447,6 @@ _ts_window_add_recent (TsWindow *self,
 
   uri = g_file_get_uri (file);
   gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
-  _ts_window_update_recent (self);
 }
 
 static void
