@@ -274,20 +274,18 @@ markdown_view (TsBlock *block,
   return view;
 }
 
-/* The output of a generating widget: text as Markdown, images, or a conversation.
- *
- * The text view lives as long as the box, only its buffer is filled again, and its
- * size settles after each change (see above): the output of a run answered at once from
- * the cache used to show empty, or far too tall. */
+/* The output of a generating widget: text as Markdown, images, or a conversation. The
+ * text view lives as long as the box and its size settles after each change (see above):
+ * an output answered at once from the cache used to show empty, or far too tall. */
 static void
 update_output_cb (GtkWidget *box)
 {
   TsBlock *block = g_object_get_data (G_OBJECT (box), "ts-block");
   GtkWidget *view = g_object_get_data (G_OBJECT (box), "ts-text-view");
   TsOutput *output = ts_block_get_output (block);
+  const char *text = output != NULL ? ts_output_get_text (output) : "";
   GtkWidget *previous = NULL;
   GtkWidget *child;
-  const char *text;
 
   child = gtk_widget_get_first_child (box);
   while (child != NULL)
@@ -299,7 +297,6 @@ update_output_cb (GtkWidget *box)
       child = next;
     }
 
-  text = output != NULL ? ts_output_get_text (output) : "";
   if (g_strcmp0 (text, g_object_get_data (G_OBJECT (view), "ts-text")) != 0)
     {
       ts_markdown_render (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text);
@@ -400,6 +397,7 @@ output_view (TsCard  *self,
   g_ptr_array_add (self->output_boxes, box);
 
   gtk_widget_add_css_class (box, "output");
+  gtk_widget_set_vexpand (box, TRUE);
   g_object_set_data_full (G_OBJECT (box), "ts-block", g_object_ref (block), g_object_unref);
 
   gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
@@ -479,10 +477,13 @@ prompt_editor (TsCard     *self,
 {
   GtkWidget *editor = ts_prompt_editor_new (self->playground, self->block, field);
 
+  GtkWidget *frame = frame_text_view (editor, label);
+
   if (self->prompt_editor == NULL)
     self->prompt_editor = editor;
-
-  return frame_text_view (editor, label);
+  /* The output below it takes the room the card has; the prompt keeps its own size. */
+  gtk_widget_set_vexpand (frame, FALSE);
+  return frame;
 }
 
 static void
