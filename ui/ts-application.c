@@ -235,7 +235,7 @@ ts_application_startup (GApplication *application)
 {
   static const struct {
     const char *action;
-    const char *accels[2];
+    const char *accels[3];
   } accels[] = {
     { "win.new", { "<Control>n", NULL } },
     { "app.new-window", { "<Control><Shift>n", NULL } },
@@ -247,7 +247,8 @@ ts_application_startup (GApplication *application)
     { "win.close", { "<Control>w", NULL } },
     { "win.undo", { "<Control>z", NULL } },
     { "win.redo", { "<Control><Shift>z", NULL } },
-    { "win.run-all", { "<Control>Return", NULL } },
+    { "win.run-all", { "<Control>Return", "<Control>KP_Enter", NULL } },
+    { "win.run-focused", { "<Control><Shift>Return", "<Control><Shift>KP_Enter", NULL } },
     { "win.show-add-menu", { "<Control><Shift>a", NULL } },
     { "win.toggle-mode", { "<Control>e", NULL } },
   };

@@ -205,6 +205,43 @@ vbox (void)
   return gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
 }
 
+/* A GtkTextView answers a height-for-width measure with the height of the width it
+ * last laid out, and the resize it asks for when its layout catches up is lost while
+ * the card is being allocated: the card then keeps the first answer, nothing at all or
+ * a character a line. Until its size agrees with its text, it asks again on each frame. */
+static gboolean
+settle_text_view_cb (GtkWidget     *view,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  guint *frames = g_object_get_data (G_OBJECT (view), "ts-settle-frames");
+  int width = gtk_widget_get_width (view);
+  int natural = 0;
+
+  if (width == 0)
+    return G_SOURCE_CONTINUE;
+
+  gtk_widget_measure (view, GTK_ORIENTATION_VERTICAL, width, NULL, &natural, NULL, NULL);
+  if (natural == gtk_widget_get_height (view) || ++(*frames) > 30)
+    {
+      g_object_set_data (G_OBJECT (view), "ts-settle-frames", NULL);
+      return G_SOURCE_REMOVE;
+    }
+
+  gtk_widget_queue_resize (view);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+settle_text_view (GtkWidget *view)
+{
+  if (g_object_get_data (G_OBJECT (view), "ts-settle-frames") != NULL)
+    return;
+
+  g_object_set_data_full (G_OBJECT (view), "ts-settle-frames", g_new0 (guint, 1), g_free);
+  gtk_widget_add_tick_callback (view, settle_text_view_cb, NULL, NULL);
+}
+
 /* Markdown shown, not edited, following a string field. */
 static void
 render_markdown_cb (GtkTextView *view)
@@ -213,6 +250,7 @@ render_markdown_cb (GtkTextView *view)
 
   ts_markdown_render (gtk_text_view_get_buffer (view), ts_block_get_string (link->block,
                                                                              link->field));
+  settle_text_view (GTK_WIDGET (view));
 }
 
 static GtkWidget *
@@ -236,16 +274,36 @@ markdown_view (TsBlock *block,
   return view;
 }
 
-/* The output of a generating widget: text as Markdown, images, or a conversation. */
+/* The output of a generating widget: text as Markdown, images, or a conversation. The
+ * text view lives as long as the box and its size settles after each change (see above):
+ * an output answered at once from the cache used to show empty, or far too tall. */
 static void
 update_output_cb (GtkWidget *box)
 {
   TsBlock *block = g_object_get_data (G_OBJECT (box), "ts-block");
+  GtkWidget *view = g_object_get_data (G_OBJECT (box), "ts-text-view");
   TsOutput *output = ts_block_get_output (block);
+  const char *text = output != NULL ? ts_output_get_text (output) : "";
+  GtkWidget *previous = NULL;
   GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (box)) != NULL)
-    gtk_box_remove (GTK_BOX (box), child);
+  child = gtk_widget_get_first_child (box);
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      if (child != view)
+        gtk_box_remove (GTK_BOX (box), child);
+      child = next;
+    }
+
+  if (g_strcmp0 (text, g_object_get_data (G_OBJECT (view), "ts-text")) != 0)
+    {
+      ts_markdown_render (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text);
+      g_object_set_data_full (G_OBJECT (view), "ts-text", g_strdup (text), g_free);
+      settle_text_view (view);
+    }
+  gtk_widget_set_visible (view, text[0] != '\0');
 
   if (output == NULL || ts_output_is_empty (output))
     {
@@ -253,15 +311,16 @@ update_output_cb (GtkWidget *box)
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_add_css_class (label, "dim-label");
-      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_prepend (GTK_BOX (box), label);
       return;
     }
 
+  /* The conversation comes before the text, the images after it. */
   for (guint i = 0; i < ts_output_get_n_messages (output); i++)
     {
       TsChatRole role;
-      const char *text = ts_output_get_message (output, i, &role);
-      GtkWidget *label = gtk_label_new (text);
+      const char *message = ts_output_get_message (output, i, &role);
+      GtkWidget *label = gtk_label_new (message);
 
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
@@ -269,21 +328,8 @@ update_output_cb (GtkWidget *box)
       gtk_widget_set_halign (label, role == TS_CHAT_ROLE_USER ? GTK_ALIGN_END : GTK_ALIGN_START);
       gtk_widget_add_css_class (label, role == TS_CHAT_ROLE_USER ? "message-user"
                                                                  : "message-assistant");
-      gtk_box_append (GTK_BOX (box), label);
-    }
-
-  if (ts_output_get_text (output)[0] != '\0')
-    {
-      GtkWidget *view = gtk_text_view_new ();
-
-      gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
-      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-      gtk_widget_add_css_class (view, "markdown");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Output"), -1);
-      ts_markdown_render (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)),
-                          ts_output_get_text (output));
-      gtk_box_append (GTK_BOX (box), view);
+      gtk_box_insert_child_after (GTK_BOX (box), label, previous);
+      previous = label;
     }
 
   for (guint i = 0; i < ts_output_get_n_images (output); i++)
@@ -346,11 +392,21 @@ output_view (TsCard  *self,
              TsBlock *block)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *view = gtk_text_view_new ();
 
   g_ptr_array_add (self->output_boxes, box);
 
   gtk_widget_add_css_class (box, "output");
+  gtk_widget_set_vexpand (box, TRUE);
   g_object_set_data_full (G_OBJECT (box), "ts-block", g_object_ref (block), g_object_unref);
+
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (view, "markdown");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Output"), -1);
+  gtk_box_append (GTK_BOX (box), view);
+  g_object_set_data (G_OBJECT (box), "ts-text-view", view);
   update_output_cb (box);
   g_signal_connect_object (block, "notify::output", G_CALLBACK (update_output_cb), box,
                            G_CONNECT_SWAPPED);
@@ -421,10 +477,13 @@ prompt_editor (TsCard     *self,
 {
   GtkWidget *editor = ts_prompt_editor_new (self->playground, self->block, field);
 
+  GtkWidget *frame = frame_text_view (editor, label);
+
   if (self->prompt_editor == NULL)
     self->prompt_editor = editor;
-
-  return frame_text_view (editor, label);
+  /* The output below it takes the room the card has; the prompt keeps its own size. */
+  gtk_widget_set_vexpand (frame, FALSE);
+  return frame;
 }
 
 static void

@@ -121,6 +121,14 @@ state_changed_cb (TsCard     *self,
 
   g_clear_pointer (&self->run_error, g_free);
   update_state (self);
+
+  /* A run that ends fills its output in place, after the last chunk or without any (an
+   * answer from the cache): show it now rather than on a later turn, if ever. */
+  if (state != TS_RUN_STATE_QUEUED && state != TS_RUN_STATE_RUNNING)
+    {
+      g_clear_handle_id (&self->refresh_id, g_source_remove);
+      _ts_card_refresh_outputs (self);
+    }
 }
 
 static gboolean
@@ -180,10 +188,6 @@ _ts_card_class_add_run_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "card.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "card.regenerate", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "card.stop", NULL, stop_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return,
-                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "card.run", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter,
-                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "card.run", NULL);
 }
 
 void

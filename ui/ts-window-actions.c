@@ -392,6 +392,17 @@ is_playground_uri (const char *uri)
   return g_str_has_suffix (uri, TS_FORMAT_FILE_EXTENSION) && g_str_has_prefix (uri, "file:");
 }
 
+static int
+compare_modified (gconstpointer a,
+                  gconstpointer b)
+{
+  GtkRecentInfo *info_a = *(GtkRecentInfo * const *) a;
+  GtkRecentInfo *info_b = *(GtkRecentInfo * const *) b;
+
+  return g_date_time_compare (gtk_recent_info_get_modified (info_b),
+                              gtk_recent_info_get_modified (info_a));
+}
+
 /* Lists the last playgrounds opened or saved, newest first. */
 static gboolean
 update_recent_cb (gpointer user_data)
@@ -400,7 +411,6 @@ update_recent_cb (gpointer user_data)
   GtkRecentManager *manager = gtk_recent_manager_get_default ();
   GList *items = gtk_recent_manager_get_items (manager);
   g_autoptr(GPtrArray) found = g_ptr_array_new ();
-  guint n = 0;
 
   self->recent_id = 0;
 
@@ -411,8 +421,9 @@ update_recent_cb (gpointer user_data)
       if (is_playground_uri (gtk_recent_info_get_uri (l->data)) && gtk_recent_info_exists (l->data))
         g_ptr_array_add (found, l->data);
     }
+  g_ptr_array_sort (found, compare_modified);
 
-  for (guint i = 0; i < found->len && n < 8; i++, n++)
+  for (guint i = 0; i < found->len && i < 8; i++)
     {
       GtkRecentInfo *info = g_ptr_array_index (found, i);
       g_autoptr(GMenuItem) item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
@@ -422,7 +433,7 @@ update_recent_cb (gpointer user_data)
       g_menu_append_item (self->recent_menu, item);
     }
 
-  if (n == 0)
+  if (found->len == 0)
     g_menu_append (self->recent_menu, _("No Recent Playgrounds"), "win.export");
 
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
@@ -430,9 +441,11 @@ update_recent_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Fills the Open Recent menu once the window has painted: reading the list of recent
- * files (every application's, often hundreds of entries) is not needed for the first
- * frame, and took some tens of milliseconds of start-up with a well-used one. */
+/* Fills the Open Recent menu once the window has painted, and again whenever the recent
+ * list changes: reading the list (every application's, often hundreds of entries) is not
+ * needed for the first frame, and took some tens of milliseconds of start-up with a
+ * well-used one. The list changes when a file joins it, which is only once GIO has told
+ * its type, and when other windows and applications change it. */
 void
 _ts_window_schedule_recent (TsWindow *self)
 {
@@ -451,7 +464,6 @@ _ts_window_add_recent (TsWindow *self,
 
   uri = g_file_get_uri (file);
   gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
-  _ts_window_schedule_recent (self);
 }
 
 static void

@@ -13,7 +13,7 @@
 /* Running widgets: each document gets a TsRunner on the window's provider registry,
  * whose servers come from the preferences, and the output cache tessera-cli uses. Run All runs every text and image widget,
  * Stop cancels what is queued or running; the cards run, regenerate and stop their own
- * widget and show its state. In Use mode, with the preference on, widgets whose inputs
+ * widget and show its state; Ctrl+Shift+Return runs the card that has the focus. In Use mode, with the preference on, widgets whose inputs
  * changed run again by themselves. */
 
 /* Auto-run only in Use mode, where inputs are typed; concurrency always. */
@@ -132,6 +132,21 @@ run_all_action (GtkWidget  *widget,
     adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
 }
 
+/* Runs the widget of the card that holds the focus, or one of whose controls does. An
+ * application accelerator, so that it reaches the window before a text view inside the
+ * card takes the key as a new line. */
+static void
+run_focused_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
+  GtkWidget *card = focus != NULL ? gtk_widget_get_ancestor (focus, TS_TYPE_CARD) : NULL;
+
+  if (card != NULL)
+    gtk_widget_activate_action (card, "card.run", NULL);
+}
+
 static void
 stop_action (GtkWidget  *widget,
              const char *action_name,
@@ -147,6 +162,7 @@ void
 _ts_window_class_add_run_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.run-all", NULL, run_all_action);
+  gtk_widget_class_install_action (widget_class, "win.run-focused", NULL, run_focused_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
 }
 

@@ -547,6 +547,8 @@ ts_window_init (TsWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), NULL);
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (_ts_window_schedule_recent), self, G_CONNECT_SWAPPED);
   _ts_window_schedule_recent (self);
   _ts_window_init_dnd (self);
 

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "fake-provider.h"
 #include "ts-application.h"
 #include "ts-canvas.h"
 #include "ts-window.h"
@@ -20,12 +21,18 @@
 static TsApplication *application;
 static char *tmpdir;
 
+/* Opens an example in a new window that runs its widgets on @registry, or on the
+ * preferences' servers when it is %NULL. */
 static TsWindow *
-open_example (const char *name)
+open_example_on (const char         *name,
+                 TsProviderRegistry *registry)
 {
   g_autoptr(GFile) file = test_example_file (name);
   g_autoptr(GAsyncResult) result = NULL;
   TsWindow *window = ts_window_new (application);
+
+  if (registry != NULL)
+    ts_window_set_registry (window, registry);
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 900);
   gtk_window_present (GTK_WINDOW (window));
@@ -36,6 +43,12 @@ open_example (const char *name)
   test_drain ();
 
   return window;
+}
+
+static TsWindow *
+open_example (const char *name)
+{
+  return open_example_on (name, NULL);
 }
 
 /* The shortcut of @widget (from its class bindings or a controller) for a key. */
@@ -128,12 +141,42 @@ get_cell (GtkWidget *card,
   ts_block_get_layout (ts_card_get_block (TS_CARD (card)), column, row, NULL, NULL);
 }
 
+/* Whether the action @name exists: one of the window's, or of the application's. */
+static gboolean
+has_action (const char *name)
+{
+  GtkWidgetClass *window_class = g_type_class_ref (TS_TYPE_WINDOW);
+  const GVariantType *parameter_type;
+  const char *action_name;
+  const char *property_name;
+  gboolean found = FALSE;
+  GType owner;
+
+  if (g_str_has_prefix (name, "app."))
+    found = g_action_map_lookup_action (G_ACTION_MAP (application), name + 4) != NULL;
+
+  /* GtkApplicationWindow adds this one when it has a shortcuts window. */
+  if (g_str_equal (name, "win.show-help-overlay"))
+    found = TRUE;
+
+  /* GTK 4.8 writes every out argument. */
+  for (guint i = 0;
+       !found && gtk_widget_class_query_action (window_class, i, &owner, &action_name,
+                                                &parameter_type, &property_name);
+       i++)
+    found = g_str_equal (action_name, name);
+
+  g_type_class_unref (window_class);
+
+  return found;
+}
+
 static void
 test_shortcuts_window (void)
 {
   static const char * const required_actions[] = {
-    "win.new", "win.open", "win.save", "win.save-as", "win.run-all", "win.show-add-menu",
-    "win.toggle-mode", "win.undo", "win.redo",
+    "win.new", "win.open", "win.save", "win.save-as", "win.run-all", "win.run-focused",
+    "win.show-add-menu", "win.toggle-mode", "win.undo", "win.redo",
   };
   static const char * const required_titles[] = {
     "Run the Widget", "Rename", "Move", "Resize", "Duplicate", "Delete",
@@ -171,6 +214,8 @@ test_shortcuts_window (void)
           g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (application),
                                                                         action);
 
+          g_test_message ("action %s", action);
+          g_assert_true (has_action (action));
           if (!g_str_equal (action, "win.show-help-overlay"))
             g_assert_cmpuint (g_strv_length (accels), >, 0);
           g_ptr_array_add (actions, g_steal_pointer (&action));
@@ -213,6 +258,54 @@ test_shortcuts_window (void)
     g_assert_cmpuint (keyval, ==, GDK_KEY_a);
     g_assert_cmpuint (modifiers, ==, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
   }
+}
+
+/* Ctrl+Shift+Return runs the card whose control has the focus, and only that card, also
+ * from a text view, which takes a Return with any modifier as a new line: the key must
+ * be an application accelerator, which the window sees first. */
+static void
+test_run_focused_key (void)
+{
+  g_autoptr(TsProviderRegistry) registry = ts_provider_registry_new ();
+  g_autoptr(TsFakeProvider) text = ts_fake_provider_new ("ollama");
+  g_auto(GStrv) actions = gtk_application_get_actions_for_accel (GTK_APPLICATION (application),
+                                                                  "<Control><Shift>Return");
+  TsWindow *window;
+  TsPlayground *playground;
+  TsBlock *story, *brief;
+  TsRunner *runner;
+  GtkWidget *editor;
+
+  g_assert_cmpuint (g_strv_length (actions), ==, 1);
+  g_assert_cmpstr (actions[0], ==, "win.run-focused");
+
+  ts_provider_registry_add (registry, TS_PROVIDER (text));
+  window = open_example_on ("story-writer", registry);
+  playground = ts_window_get_playground (window);
+  runner = ts_window_get_runner (window);
+  story = ts_playground_find_block_by_title (playground, "Story");
+  brief = ts_playground_find_block_by_title (playground, "Illustration brief");
+  g_assert_nonnull (story);
+  g_assert_nonnull (brief);
+
+  /* Nothing has the focus in a card: the key does nothing. */
+  gtk_root_set_focus (GTK_ROOT (window), NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), actions[0], NULL));
+  test_drain ();
+  g_assert_cmpuint (ts_fake_provider_get_n_calls (text), ==, 0);
+
+  editor = ts_card_get_prompt_editor (ts_window_get_card (window, 2));
+  g_assert_true (ts_card_get_block (ts_window_get_card (window, 2)) == story);
+  g_assert_true (gtk_widget_grab_focus (editor));
+  g_assert_true (gtk_widget_is_ancestor (get_focus (window), editor) || get_focus (window) == editor);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), actions[0], NULL));
+  wait_until (!ts_runner_get_busy (runner));
+  g_assert_cmpuint (ts_fake_provider_get_n_calls (text), ==, 1);
+  g_assert_cmpint (ts_runner_get_state (runner, story), ==, TS_RUN_STATE_DONE);
+  g_assert_cmpint (ts_runner_get_state (runner, brief), !=, TS_RUN_STATE_DONE);
+
+  test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -485,6 +578,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/keyboard/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/ui/keyboard/add-menu", test_add_menu_key);
+  g_test_add_func ("/ui/keyboard/run-focused", test_run_focused_key);
   g_test_add_func ("/ui/keyboard/canvas-navigation", test_canvas_navigation);
   g_test_add_func ("/ui/a11y/names", test_accessible_names);
 

@@ -227,6 +227,71 @@ test_run_all (Fixture       *f,
   g_signal_handlers_disconnect_by_func (f->runner, chunk_cb, &n_chunks);
 }
 
+/* Whether the output of @card, in Use mode, has been given the height its text needs. */
+static gboolean
+output_fits (TsCard *card)
+{
+  GtkWidget *view = find_widget (GTK_WIDGET (card), GTK_TYPE_TEXT_VIEW);
+  int natural = 0;
+
+  if (view == NULL || gtk_widget_get_width (view) == 0)
+    return FALSE;
+
+  gtk_widget_measure (view, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (view), NULL,
+                      &natural, NULL, NULL);
+  g_test_message ("output view: %d px tall, needs %d", gtk_widget_get_height (view), natural);
+
+  return natural > 0 && gtk_widget_get_height (view) == natural;
+}
+
+/* Lets the window draw a few frames. */
+static void
+wait_frames (TsWindow *window,
+             guint     n)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  gint64 target = gdk_frame_clock_get_frame_counter (clock) + n;
+
+  gdk_frame_clock_begin_updating (clock);
+  wait_until (gdk_frame_clock_get_frame_counter (clock) >= target);
+  gdk_frame_clock_end_updating (clock);
+}
+
+/* An output answered at once, from the cache, shows its text: it used to keep the
+ * height its new text view measured before it had a width, none at all or a character
+ * a line. */
+static void
+test_run_output_from_cache (Fixture       *f,
+                            gconstpointer  data)
+{
+  TsBlock *story = add_block (f, TS_BLOCK_KIND_TEXT, "Story", "A cached story");
+  TsBlock *brief = add_block (f, TS_BLOCK_KIND_TEXT, "Brief", "A brief of {Story}");
+
+  ts_block_set_layout (story, 0, 0, 7, 4);
+  ts_block_set_layout (brief, 7, 0, 5, 2);
+  g_object_set (f->window, "mode", "use", NULL);
+  test_drain ();
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_test_message ("round %u", round);
+      ts_block_set_output (story, NULL);
+      ts_block_set_output (brief, NULL);
+      wait_frames (f->window, 3);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.run-all", NULL));
+      wait_until (!ts_runner_get_busy (f->runner));
+      g_assert_true (shows_output (card_of (f, story), "Hello world"));
+      g_assert_true (shows_output (card_of (f, brief), "Hello world"));
+
+      wait_frames (f->window, 10);
+      g_assert_true (output_fits (card_of (f, story)));
+      g_assert_true (output_fits (card_of (f, brief)));
+    }
+
+  g_object_set (f->window, "mode", "edit", NULL);
+}
+
 static void
 test_run_failure_and_stop (Fixture       *f,
                            gconstpointer  data)
@@ -454,6 +519,8 @@ main (int   argc,
   test_setup_display ();
 
   g_test_add ("/ui/run/all", Fixture, NULL, fixture_set_up, test_run_all, fixture_tear_down);
+  g_test_add ("/ui/run/output-from-cache", Fixture, NULL, fixture_set_up,
+              test_run_output_from_cache, fixture_tear_down);
   g_test_add ("/ui/run/failure-and-stop", Fixture, NULL, fixture_set_up,
               test_run_failure_and_stop, fixture_tear_down);
   g_test_add ("/ui/run/regenerate-and-chat", Fixture, NULL, fixture_set_up,

@@ -562,6 +562,110 @@ test_application_quit_asks (void)
   wait_until (modified == NULL);
 }
 
+/* The URI the Open Recent menu of @window lists at @index, or NULL past its end. */
+static char *
+dup_recent_uri (TsWindow *window,
+                guint     index)
+{
+  GMenuModel *menu = G_MENU_MODEL (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                  TS_TYPE_WINDOW,
+                                                                  "recent_menu"));
+  g_autoptr(GVariant) target = NULL;
+  g_autofree char *action = NULL;
+
+  if (index >= (guint) g_menu_model_get_n_items (menu))
+    return NULL;
+
+  g_assert_true (g_menu_model_get_item_attribute (menu, index, G_MENU_ATTRIBUTE_ACTION, "s",
+                                                  &action));
+  if (!g_str_equal (action, "win.open-recent"))
+    return NULL;
+
+  target = g_menu_model_get_item_attribute_value (menu, index, G_MENU_ATTRIBUTE_TARGET,
+                                                  G_VARIANT_TYPE_STRING);
+  return g_variant_dup_string (target, NULL);
+}
+
+/* Whether Open Recent lists @first and @second (NULL for none), in that order. */
+static gboolean
+recent_is (TsWindow   *window,
+           const char *first,
+           const char *second)
+{
+  g_autofree char *uri0 = dup_recent_uri (window, 0);
+  g_autofree char *uri1 = dup_recent_uri (window, 1);
+  g_autofree char *uri2 = dup_recent_uri (window, 2);
+
+  return g_strcmp0 (uri0, first) == 0 && g_strcmp0 (uri1, second) == 0 && uri2 == NULL;
+}
+
+/* Saving and opening a file puts it first in Open Recent, in every window; the menu
+ * opens it, and a file deleted since is left out. The recent list is the test's own
+ * (XDG_DATA_HOME). */
+static void
+test_window_open_recent (void)
+{
+  g_autoptr(GFile) example = test_example_file ("story-writer");
+  g_autofree char *path_a = g_build_filename (tmpdir, "recent-a.tessera", NULL);
+  g_autofree char *path_b = g_build_filename (tmpdir, "recent-b.tessera", NULL);
+  g_autoptr(GFile) file_a = g_file_new_for_path (path_a);
+  g_autoptr(GFile) file_b = g_file_new_for_path (path_b);
+  g_autofree char *uri_a = g_file_get_uri (file_a);
+  g_autofree char *uri_b = g_file_get_uri (file_b);
+  GtkRecentManager *manager = gtk_recent_manager_get_default ();
+  g_autoptr(GError) error = NULL;
+  TsWindow *window, *other;
+
+  g_object_set (gtk_settings_get_default (), "gtk-recent-files-enabled", TRUE, NULL);
+  gtk_recent_manager_purge_items (manager, NULL);
+
+  window = create_window ();
+  g_assert_true (recent_is (window, NULL, NULL));
+
+  /* An example is not a file of the user's: it is not listed. */
+  g_assert_true (open_file (window, example, &error));
+  g_assert_true (recent_is (window, NULL, NULL));
+
+  /* GTK adds a file once GIO has told its type: the menu follows the list. */
+  g_assert_true (save_file (window, file_a, &error));
+  g_assert_no_error (error);
+  wait_until (recent_is (window, uri_a, NULL));
+
+  /* Another window's save shows here too, newest first. */
+  other = create_window ();
+  g_assert_true (open_file (other, example, &error));
+  g_assert_true (save_file (other, file_b, &error));
+  wait_until (recent_is (other, uri_b, uri_a));
+  wait_until (recent_is (window, uri_b, uri_a));
+
+  /* The menu opens the file, which comes first again; a file open in a window already
+   * is shown there, not opened twice. */
+  test_destroy_window (GTK_WINDOW (window));
+  window = create_window ();
+  wait_until (recent_is (window, uri_b, uri_a));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", uri_a));
+  wait_until (ts_window_get_file (window) != NULL);
+  g_assert_true (g_file_equal (ts_window_get_file (window), file_a));
+  wait_until (recent_is (window, uri_a, uri_b));
+  wait_until (recent_is (other, uri_a, uri_b));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", uri_b));
+  test_drain ();
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (application))),
+                    ==, 2);
+
+  /* A file deleted since is left out. */
+  g_assert_cmpint (g_unlink (path_b), ==, 0);
+  gtk_recent_manager_add_item (manager, uri_a);
+  wait_until (recent_is (window, uri_a, NULL));
+
+  test_destroy_window (GTK_WINDOW (other));
+  test_destroy_window (GTK_WINDOW (window));
+  gtk_recent_manager_purge_items (manager, NULL);
+  test_drain ();
+  g_object_set (gtk_settings_get_default (), "gtk-recent-files-enabled", FALSE, NULL);
+  g_assert_cmpint (g_unlink (path_a), ==, 0);
+}
+
 static void
 test_window_close_while_loading (void)
 {
@@ -631,6 +735,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/many-problems", test_window_many_problems);
   g_test_add_func ("/ui/window/missing-file", test_window_missing_file);
   g_test_add_func ("/ui/window/save", test_window_save);
+  g_test_add_func ("/ui/window/open-recent", test_window_open_recent);
   g_test_add_func ("/ui/window/close-while-loading", test_window_close_while_loading);
   g_test_add_func ("/ui/window/drop-files", test_window_drop_files);
   g_test_add_func ("/ui/application/open-file", test_application_open_file);
