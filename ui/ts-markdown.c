@@ -5,14 +5,19 @@
 
 #include "config.h"
 
-#include "ts-markdown.h"
+#include "ts-markdown-private.h"
 
 #include <string.h>
 
-/* A small Markdown renderer into text tags: headings, paragraphs, bullet and numbered
- * lists, block quotes, fenced code, and inline bold, italic and code. It is for showing
+/* A small Markdown renderer into text tags: headings, paragraphs, bullet, numbered and
+ * task lists (nested by indentation), block quotes, fenced code, pipe tables, thematic
+ * breaks, and inline bold, italic, code, links and backslash escapes. It is for showing
  * what a model wrote and what a playground's author wrote, not a full CommonMark
- * implementation: anything it does not know is shown as written. */
+ * implementation: anything it does not know is shown as written.
+ *
+ * Every scan is bounded: an opening marker looks for its closer through a per-span cache,
+ * so a line of a million unmatched markers takes linear time, and inline spans nest at
+ * most MAX_INLINE_DEPTH deep. */
 
 static GtkTextTag *
 ensure_tag (GtkTextBuffer *buffer,
@@ -39,91 +44,393 @@ ensure_tag (GtkTextBuffer *buffer,
     return gtk_text_buffer_create_tag (buffer, name, "style", PANGO_STYLE_ITALIC, NULL);
   if (g_str_equal (name, "code"))
     return gtk_text_buffer_create_tag (buffer, name, "family", "monospace", NULL);
-  if (g_str_equal (name, "quote"))
-    return gtk_text_buffer_create_tag (buffer, name, "left-margin", 16,
+  if (g_str_equal (name, "link"))
+    return gtk_text_buffer_create_tag (buffer, name, "underline", PANGO_UNDERLINE_SINGLE,
+                                       NULL);
+  if (g_str_equal (name, "code-block"))
+    return gtk_text_buffer_create_tag (buffer, name, "family", "monospace",
+                                       "left-margin", 12, "wrap-mode", GTK_WRAP_CHAR, NULL);
+  /* Rows are lined up with spaces in a fixed-width font; wrapping would break the
+   * columns, so a wide table runs past the edge instead. */
+  if (g_str_equal (name, "table"))
+    return gtk_text_buffer_create_tag (buffer, name, "family", "monospace",
+                                       "wrap-mode", GTK_WRAP_NONE, NULL);
+  if (g_str_equal (name, "rule"))
+    return gtk_text_buffer_create_tag (buffer, name, "justification", GTK_JUSTIFY_CENTER,
+                                       "foreground-rgba", &(GdkRGBA) { 0.5, 0.5, 0.5, 1 },
+                                       NULL);
+  if (g_str_has_prefix (name, "quote"))
+    return gtk_text_buffer_create_tag (buffer, name,
+                                       "left-margin", 16 * (name[5] - '0'),
                                        "style", PANGO_STYLE_ITALIC, NULL);
-  if (g_str_equal (name, "list"))
-    return gtk_text_buffer_create_tag (buffer, name, "left-margin", 12,
+  if (g_str_has_prefix (name, "list"))
+    return gtk_text_buffer_create_tag (buffer, name,
+                                       "left-margin", 12 + 16 * (name[4] - '1'),
                                        "indent", -12, NULL);
 
   g_assert_not_reached ();
 }
 
-static void
-insert_tagged (GtkTextBuffer *buffer,
-               const char    *text,
-               gssize         length,
-               const char    *block_tag,
-               const char    *inline_tag)
+/* How many fixed-width columns @text takes: wide (East Asian) characters take two,
+ * combining marks none. */
+static glong
+text_width (const char *text,
+            gsize       length)
 {
-  GtkTextIter end;
-  GtkTextTag *tags[2] = { NULL, NULL };
-  guint n = 0;
+  const char *end = text + length;
+  glong width = 0;
 
-  if (block_tag != NULL)
-    tags[n++] = ensure_tag (buffer, block_tag);
-  if (inline_tag != NULL)
-    tags[n++] = ensure_tag (buffer, inline_tag);
+  for (const char *p = text; p < end; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
 
-  gtk_text_buffer_get_end_iter (buffer, &end);
+      if (g_unichar_iszerowidth (c))
+        continue;
+      width += g_unichar_iswide (c) ? 2 : 1;
+    }
 
-  if (n == 0)
-    gtk_text_buffer_insert (buffer, &end, text, length);
-  else if (n == 1)
-    gtk_text_buffer_insert_with_tags (buffer, &end, text, length, tags[0], NULL);
-  else
-    gtk_text_buffer_insert_with_tags (buffer, &end, text, length, tags[0], tags[1], NULL);
+  return width;
 }
 
-/* Inline spans: `code`, **bold**, __bold__, *italic*, _italic_. An opening marker with
- * no closing one on the line is text. */
+/* Tags the text from @start to the end with @tag_name, extending a span that ends there. */
 static void
-insert_inline (GtkTextBuffer *buffer,
-               const char    *line,
-               const char    *block_tag)
+add_span (TsMarkdownOut *out,
+          const char    *tag_name,
+          glong          start)
 {
-  const char *p = line;
-  const char *text_start = line;
+  TsMarkdownSpan span = { g_intern_string (tag_name), start, out->n_chars };
 
-  while (*p != '\0')
+  for (guint i = out->spans->len; i > 0 && i + 4 > out->spans->len; i--)
     {
-      const char *marker = NULL;
-      const char *tag = NULL;
+      TsMarkdownSpan *last = &g_array_index (out->spans, TsMarkdownSpan, i - 1);
+
+      if (last->end == start && last->tag_name == span.tag_name)
+        {
+          last->end = span.end;
+          return;
+        }
+    }
+
+  g_array_append_val (out->spans, span);
+}
+
+/* Appends @text with the sink's block tag and the tags of @flags; returns its width. */
+glong
+ts_markdown_emit (const TsMarkdownSink *sink,
+      const char *text,
+      gsize       length,
+      guint       flags)
+{
+  glong start;
+  glong width;
+
+  if (length == 0)
+    return 0;
+  if (sink->out == NULL)
+    return text_width (text, length);
+
+  flags |= sink->extra_flags;
+  start = sink->out->n_chars;
+  width = text_width (text, length);
+  g_string_append_len (sink->out->text, text, length);
+  sink->out->n_chars += g_utf8_strlen (text, length);
+
+  if (sink->block_tag != NULL)
+    add_span (sink->out, sink->block_tag, start);
+  if (flags & INLINE_BOLD)
+    add_span (sink->out, "bold", start);
+  if (flags & INLINE_ITALIC)
+    add_span (sink->out, "italic", start);
+  if (flags & INLINE_CODE)
+    add_span (sink->out, "code", start);
+  if (flags & INLINE_LINK)
+    add_span (sink->out, "link", start);
+
+  return width;
+}
+
+static gboolean
+is_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
+}
+
+/* ASCII punctuation; other bytes (letters, UTF-8 sequences) count as word characters. */
+static gboolean
+is_punct (char c)
+{
+  return c > 0 && g_ascii_ispunct (c);
+}
+
+/* CommonMark's flanking rules for a delimiter run at @p of @n bytes within [@start, @end).
+ * '*' opens when left-flanking and closes when right-flanking; '_' needs a word boundary
+ * on the outer side too, so snake_case stays as written. */
+static gboolean
+can_open_or_close (const char *start,
+                   const char *end,
+                   const char *p,
+                   gsize       n,
+                   gboolean    open)
+{
+  char before = p > start ? p[-1] : ' ';
+  char after = p + n < end ? p[n] : ' ';
+  gboolean left = !is_space (after) && (!is_punct (after) || is_space (before) || is_punct (before));
+  gboolean right = !is_space (before) && (!is_punct (before) || is_space (after) || is_punct (after));
+
+  if (*p != '_')
+    return open ? left : right;
+  if (open)
+    return left && (!right || is_punct (before));
+
+  return right && (!left || is_punct (after));
+}
+
+/* The first closer of one kind at or after a position, remembered: a later opener asks
+ * from a later position, and the answer stays right while it is not past the closer. */
+typedef struct
+{
+  const char *from;    /* NULL: not searched yet */
+  const char *found;   /* NULL: none from @from on */
+} Closer;
+
+enum { CLOSE_STAR2, CLOSE_UNDER2, CLOSE_STAR, CLOSE_UNDER, CLOSE_BRACKET, CLOSE_PAREN, N_CLOSERS };
+
+static const char *
+find_closer (Closer     *cache,
+             const char *start,
+             const char *end,
+             const char *from,
+             const char *marker)
+{
+  gsize n = strlen (marker);
+
+  if (cache->from != NULL && cache->from <= from &&
+      (cache->found == NULL || cache->found >= from))
+    return cache->found;
+
+  cache->from = from;
+  cache->found = NULL;
+
+  for (const char *q = from; q + n <= end; q++)
+    {
+      if (*q == '\\' && q + 1 < end)
+        {
+          q++;
+          continue;
+        }
+      if (memcmp (q, marker, n) != 0)
+        continue;
+      if (*q != '*' && *q != '_')
+        {
+          cache->found = q;
+          break;
+        }
+      if (n == 1 && ((q + 1 < end && q[1] == *q) || (q > start && q[-1] == *q)))
+        continue;
+      if (can_open_or_close (start, end, q, n, FALSE))
+        {
+          cache->found = q;
+          break;
+        }
+    }
+
+  return cache->found;
+}
+
+/* The end of a run of exactly @n backticks from @from on, or NULL. */
+static const char *
+find_backticks (const char *from,
+                const char *end,
+                gsize       n)
+{
+  const char *q = from;
+
+  while (q < end)
+    {
+      const char *run = q;
+
+      if (*q != '`')
+        {
+          q++;
+          continue;
+        }
+      while (q < end && *q == '`')
+        q++;
+      if ((gsize) (q - run) == n)
+        return run;
+    }
+
+  return NULL;
+}
+
+/* One span that starts at @p: sets *@next past it and returns its width, or returns -1
+ * when @p starts no span. */
+static glong
+render_span (const TsMarkdownSink  *sink,
+             const char  *start,
+             const char  *end,
+             const char  *p,
+             Closer      *closers,
+             guint       *no_backticks,
+             guint        flags,
+             guint        depth,
+             const char **next)
+{
+  static const char *markers[] = { "**", "__", "*", "_" };
+
+  if (*p == '`')
+    {
+      gsize n = 0;
       const char *close;
 
-      if (*p == '`')
-        marker = "`", tag = "code";
-      else if (g_str_has_prefix (p, "**") || g_str_has_prefix (p, "__"))
-        marker = p[0] == '*' ? "**" : "__", tag = "bold";
-      else if ((*p == '*' || *p == '_') && p[1] != ' ' && p[1] != '\0')
-        marker = *p == '*' ? "*" : "_", tag = "italic";
+      while (p + n < end && p[n] == '`')
+        n++;
+      if (n < 32 && (*no_backticks & (1u << n)) != 0)
+        close = NULL;
+      else if ((close = find_backticks (p + n, end, n)) == NULL && n < 32)
+        *no_backticks |= 1u << n;
 
-      if (marker == NULL || (close = strstr (p + strlen (marker), marker)) == NULL ||
-          close == p + strlen (marker))
+      *next = close != NULL ? close + n : p + n;
+      if (close == NULL)
+        return ts_markdown_emit (sink, p, n, flags);
+
+      return ts_markdown_emit (sink, p + n, close - (p + n), flags | INLINE_CODE);
+    }
+
+  if (*p == '[')
+    {
+      const char *close = find_closer (&closers[CLOSE_BRACKET], start, end, p + 1, "]");
+      const char *url_end;
+
+      if (close == NULL || close + 1 >= end || close[1] != '(' ||
+          (url_end = find_closer (&closers[CLOSE_PAREN], start, end, close + 2, ")")) == NULL)
+        return -1;
+
+      *next = url_end + 1;
+      return ts_markdown_render_inline (sink, p + 1, close - (p + 1), flags | INLINE_LINK, depth + 1);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
+    {
+      gsize n = strlen (markers[i]);
+      const char *close;
+
+      if ((gsize) (end - p) < n || memcmp (p, markers[i], n) != 0)
+        continue;
+      if (n == 1 && p + 1 < end && p[1] == *p)
+        continue;
+      if (!can_open_or_close (start, end, p, n, TRUE))
+        return -1;
+      close = find_closer (&closers[i], start, end, p + n + 1, markers[i]);
+      if (close == NULL)
+        return -1;
+
+      *next = close + n;
+      return ts_markdown_render_inline (sink, p + n, close - (p + n),
+                            flags | (n == 2 ? INLINE_BOLD : INLINE_ITALIC), depth + 1);
+    }
+
+  return -1;
+}
+
+/* Renders the inline spans of @text; returns the width of what it shows. */
+glong
+ts_markdown_render_inline (const TsMarkdownSink *sink,
+               const char *text,
+               gsize       length,
+               guint       flags,
+               guint       depth)
+{
+  const char *end = text + length;
+  const char *p = text;
+  const char *plain = text;
+  Closer closers[N_CLOSERS] = { { NULL, NULL } };
+  guint no_backticks = 0;
+  glong width = 0;
+
+  if (depth > MAX_INLINE_DEPTH)
+    return ts_markdown_emit (sink, text, length, flags);
+
+  while (p < end)
+    {
+      const char *next = NULL;
+      glong span;
+
+      if (*p == '\\' && p + 1 < end && is_punct (p[1]))
         {
-          p = g_utf8_next_char (p);
+          width += ts_markdown_emit (sink, plain, p - plain, flags);
+          plain = p + 1;
+          p += 2;
+          continue;
+        }
+      if (*p != '`' && *p != '[' && *p != '*' && *p != '_')
+        {
+          p++;
           continue;
         }
 
-      if (p > text_start)
-        insert_tagged (buffer, text_start, p - text_start, block_tag, NULL);
-
-      insert_tagged (buffer, p + strlen (marker), close - (p + strlen (marker)), block_tag, tag);
-      p = close + strlen (marker);
-      text_start = p;
+      width += ts_markdown_emit (sink, plain, p - plain, flags);
+      span = -1;
+      if (*sink->spans_left > 0)
+        span = render_span (sink, text, end, p, closers, &no_backticks, flags, depth, &next);
+      if (span < 0)
+        {
+          /* Not a span: the marker is text; a run of markers is skipped as one. */
+          plain = p;
+          next = p + 1;
+          while (next < end && *next == *p)
+            next++;
+        }
+      else
+        {
+          width += span;
+          if (*sink->spans_left > 0)  /* the span's own spans may have used it up */
+            *sink->spans_left -= 1;
+          plain = next;
+        }
+      p = next;
     }
 
-  if (p > text_start)
-    insert_tagged (buffer, text_start, p - text_start, block_tag, NULL);
+  return width + ts_markdown_emit (sink, plain, end - plain, flags);
 }
 
-static const char *
-skip_spaces (const char *p)
+const char *
+ts_markdown_skip_spaces (const char *p)
 {
   while (*p == ' ' || *p == '\t')
     p++;
 
   return p;
+}
+
+gboolean
+ts_markdown_is_blank (const char *line)
+{
+  return *ts_markdown_skip_spaces (line) == '\0';
+}
+
+void
+ts_markdown_render_text (TsMarkdownOut *out,
+             const char    *text,
+             gssize         length,
+             const char    *block_tag,
+             guint          flags)
+{
+  guint spans_left = MAX_SPANS_PER_LINE;
+  TsMarkdownSink sink = { out, block_tag, 0, &spans_left };
+
+  ts_markdown_emit (&sink, text, length < 0 ? strlen (text) : (gsize) length, flags);
+}
+
+static void
+render_line_inline (TsMarkdownOut *out,
+                    const char    *text,
+                    const char    *block_tag)
+{
+  guint spans_left = MAX_SPANS_PER_LINE;
+  TsMarkdownSink sink = { out, block_tag, 0, &spans_left };
+
+  ts_markdown_render_inline (&sink, text, strlen (text), 0, 0);
 }
 
 /* Returns the text after a numbered-list marker such as "12. ", or NULL. */
@@ -135,82 +442,212 @@ after_number (const char *p)
   while (g_ascii_isdigit (*q))
     q++;
 
-  if (q == p || q - p > 9 || (*q != '.' && *q != ')') || q[1] != ' ')
+  if (q == p || q - p > 9 || (*q != '.' && *q != ')') || (q[1] != ' ' && q[1] != '\0'))
     return NULL;
 
-  return q + 2;
+  return q[1] == '\0' ? q + 1 : q + 2;
+}
+
+/* "---", "***", "___", spaces allowed between. */
+static gboolean
+is_thematic_break (const char *content)
+{
+  char c = *content;
+  guint n = 0;
+
+  if (c != '-' && c != '*' && c != '_')
+    return FALSE;
+
+  for (const char *p = content; *p != '\0'; p++)
+    {
+      if (*p == c)
+        n++;
+      else if (*p != ' ' && *p != '\t')
+        return FALSE;
+    }
+
+  return n >= 3;
+}
+
+/* An opening or closing code fence: three or more backticks or tildes. */
+static gsize
+fence_length (const char *content,
+              char       *fence_char)
+{
+  gsize n = 0;
+
+  if (*content != '`' && *content != '~')
+    return 0;
+
+  while (content[n] == content[0])
+    n++;
+  if (n < 3)
+    return 0;
+
+  *fence_char = content[0];
+  return n;
+}
+
+/* One line outside code blocks and tables: a heading, a list item, a quote, a rule or
+ * a line of a paragraph. */
+static void
+render_line (TsMarkdownOut *out,
+             const char    *line)
+{
+  const char *content = ts_markdown_skip_spaces (line);
+  guint indent = 0;
+  guint quotes = 0;
+  const char *rest;
+
+  for (const char *p = line; p < content; p++)
+    indent += *p == '\t' ? 4 : 1;
+
+  while (*content == '>')
+    {
+      quotes++;
+      content = ts_markdown_skip_spaces (content + 1);
+    }
+  if (quotes > 0)
+    {
+      char tag[] = "quote0";
+
+      tag[5] = '0' + MIN (quotes, MAX_QUOTE_LEVEL);
+      render_line_inline (out, content, tag);
+      return;
+    }
+
+  if (content[0] == '#' && indent < 4)
+    {
+      guint level = strspn (content, "#");
+
+      if (level <= 6 && (content[level] == ' ' || content[level] == '\0'))
+        {
+          const char *tag = level == 1 ? "h1" : level == 2 ? "h2" : "h3";
+          g_autofree char *text = g_strdup (ts_markdown_skip_spaces (content + level));
+          gsize n = strlen (text);
+
+          /* An optional closing sequence of '#'s. */
+          while (n > 0 && text[n - 1] == '#')
+            n--;
+          if (n == 0 || text[n - 1] == ' ')
+            text[n] = '\0';
+          g_strchomp (text);
+          render_line_inline (out, text, tag);
+          return;
+        }
+    }
+
+  if (is_thematic_break (content))
+    {
+      ts_markdown_render_text (out, "────────────────", -1, "rule", 0);
+      return;
+    }
+
+  if ((content[0] == '-' || content[0] == '*' || content[0] == '+') &&
+      (content[1] == ' ' || content[1] == '\0'))
+    {
+      char tag[] = "list0";
+
+      tag[4] = '1' + MIN (indent / 2, MAX_LIST_LEVEL - 1);
+      rest = ts_markdown_skip_spaces (content + 1);
+      if (g_str_has_prefix (rest, "[ ] ") || g_str_has_prefix (rest, "[x] ") ||
+          g_str_has_prefix (rest, "[X] "))
+        {
+          ts_markdown_render_text (out, rest[1] == ' ' ? "☐ " : "☑ ", -1, tag, 0);
+          rest += 4;
+        }
+      else
+        ts_markdown_render_text (out, "• ", -1, tag, 0);
+      render_line_inline (out, rest, tag);
+    }
+  else if ((rest = after_number (content)) != NULL)
+    {
+      char tag[] = "list0";
+
+      tag[4] = '1' + MIN (indent / 2, MAX_LIST_LEVEL - 1);
+      ts_markdown_render_text (out, content, rest - content, tag, 0);
+      render_line_inline (out, rest, tag);
+    }
+  else
+    render_line_inline (out, content, NULL);
 }
 
 /**
  * ts_markdown_render:
  * @buffer: the buffer to fill; its text is replaced
- * @markdown: Markdown text
+ * @markdown: Markdown text; invalid UTF-8 is shown with replacement characters
+ *
+ * Renders @markdown from the start, so text that arrives in pieces shows the same as
+ * the whole once the last piece is in.
  */
 void
 ts_markdown_render (GtkTextBuffer *buffer,
                     const char    *markdown)
 {
+  g_autofree char *valid = NULL;
   g_auto(GStrv) lines = NULL;
-  gboolean in_code = FALSE;
+  TsMarkdownOut out = { NULL, 0, NULL };
+  GtkTextIter start, end;
+  glong offset = 0;
+  gsize fence = 0;
+  char fence_char = 0;
   gboolean need_break = FALSE;
 
   g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
   g_return_if_fail (markdown != NULL);
 
-  gtk_text_buffer_set_text (buffer, "", 0);
+  if (!g_utf8_validate (markdown, -1, NULL))
+    markdown = valid = g_utf8_make_valid (markdown, -1);
+
+  out.text = g_string_new (NULL);
+  out.spans = g_array_new (FALSE, FALSE, sizeof (TsMarkdownSpan));
   lines = g_strsplit (markdown, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_strchomp (lines[i]);  /* also drops the '\r' of CRLF line ends */
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *line = lines[i];
-      const char *content = skip_spaces (line);
-      const char *rest;
+      const char *content = ts_markdown_skip_spaces (line);
+      gsize n;
+      char c;
+      guint n_table;
 
-      if (g_str_has_prefix (content, "```"))
+      if ((n = fence_length (content, &c)) > 0 &&
+          (fence == 0 || (c == fence_char && n >= fence && ts_markdown_is_blank (content + n))))
         {
-          in_code = !in_code;
+          fence = fence == 0 ? n : 0;
+          fence_char = c;
           continue;
         }
 
       if (need_break)
-        insert_tagged (buffer, "\n", 1, NULL, NULL);
+        ts_markdown_render_text (&out, "\n", 1, NULL, 0);
       need_break = TRUE;
 
-      if (in_code)
-        {
-          insert_tagged (buffer, line, -1, NULL, "code");
-          continue;
-        }
-
-      if (content[0] == '#')
-        {
-          guint level = 0;
-
-          while (content[level] == '#')
-            level++;
-
-          if (level <= 6 && (content[level] == ' ' || content[level] == '\0'))
-            {
-              const char *tag = level == 1 ? "h1" : level == 2 ? "h2" : "h3";
-
-              insert_inline (buffer, skip_spaces (content + level), tag);
-              continue;
-            }
-        }
-
-      if ((content[0] == '-' || content[0] == '*' || content[0] == '+') && content[1] == ' ')
-        {
-          insert_tagged (buffer, "• ", -1, "list", NULL);
-          insert_inline (buffer, skip_spaces (content + 2), "list");
-        }
-      else if ((rest = after_number (content)) != NULL)
-        {
-          insert_tagged (buffer, content, rest - content, "list", NULL);
-          insert_inline (buffer, rest, "list");
-        }
-      else if (content[0] == '>')
-        insert_inline (buffer, skip_spaces (content + 1), "quote");
+      if (fence > 0)
+        ts_markdown_render_text (&out, line, -1, "code-block", 0);
+      else if ((n_table = ts_markdown_render_table (&out, lines + i)) > 0)
+        i += n_table - 1;
       else
-        insert_inline (buffer, line, NULL);
+        render_line (&out, line);
     }
+
+  /* One insertion, then the tags in order with one moving iterator: per-piece insertions
+   * into one long line would take quadratic time. */
+  gtk_text_buffer_set_text (buffer, out.text->str, out.text->len);
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  for (guint i = 0; i < out.spans->len; i++)
+    {
+      TsMarkdownSpan *span = &g_array_index (out.spans, TsMarkdownSpan, i);
+
+      gtk_text_iter_forward_chars (&start, span->start - offset);
+      offset = span->start;
+      end = start;
+      gtk_text_iter_forward_chars (&end, span->end - span->start);
+      gtk_text_buffer_apply_tag (buffer, ensure_tag (buffer, span->tag_name), &start, &end);
+    }
+
+  g_string_free (out.text, TRUE);
+  g_array_unref (out.spans);
 }

@@ -129,6 +129,9 @@ _ts_prompt_editor_insert_mention (TsPromptEditor *self,
 
   if (target != NULL)
     text = g_strconcat ("@", ts_block_get_title (target), NULL);
+  else if (ts_playground_get_removed_title (self->playground, id) != NULL)
+    /* A deleted widget by the title it had: the tag keeps its id for the template. */
+    text = g_strconcat ("@", ts_playground_get_removed_title (self->playground, id), NULL);
   else
     text = g_strdup_printf ("@[%s]", id);
 

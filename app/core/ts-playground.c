@@ -25,6 +25,7 @@ struct _TsPlayground
   char       *settings[4];
   GPtrArray  *blocks;
   GHashTable *by_id;
+  GHashTable *removed_titles;   /* id → title of a block removed since */
   guint64     revision;
   guint       next_id;
 };
@@ -130,6 +131,7 @@ ts_playground_dispose (GObject *object)
   TsPlayground *self = (TsPlayground *) object;
 
   g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->removed_titles, g_hash_table_unref);
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ts_playground_parent_class)->dispose (object);
@@ -281,6 +283,7 @@ ts_playground_init (TsPlayground *self)
     self->settings[i] = g_strdup ("");
   self->blocks = g_ptr_array_new_with_free_func (release_block);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->removed_titles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->next_id = 1;
 }
 
@@ -453,6 +456,29 @@ ts_playground_lookup_block (TsPlayground *self,
 }
 
 /**
+ * ts_playground_get_removed_title:
+ * @self: a #TsPlayground
+ * @id: a block id
+ *
+ * The title a block had when it was removed, for showing the mentions of a deleted
+ * block by name. It is not saved: a playground loaded from a file knows none.
+ *
+ * Returns: (transfer none) (nullable): the last title of the removed block with @id, or
+ *   %NULL when @id names a current block or none that was removed
+ */
+const char *
+ts_playground_get_removed_title (TsPlayground *self,
+                                 const char   *id)
+{
+  g_return_val_if_fail (TS_IS_PLAYGROUND (self), NULL);
+
+  if (id == NULL)
+    return NULL;
+
+  return g_hash_table_lookup (self->removed_titles, id);
+}
+
+/**
  * ts_playground_find_block_by_title:
  * @self: a #TsPlayground
  * @title: a widget title
@@ -603,6 +629,7 @@ ts_playground_insert_block (TsPlayground *self,
 
   g_ptr_array_insert (self->blocks, position, g_object_ref (block));
   g_hash_table_insert (self->by_id, (gpointer) ts_block_get_id (block), block);
+  g_hash_table_remove (self->removed_titles, ts_block_get_id (block));
   g_signal_connect_object (block, "notify", G_CALLBACK (block_notify_cb), self,
                            G_CONNECT_SWAPPED);
 
@@ -626,6 +653,8 @@ ts_playground_remove_block (TsPlayground *self,
     g_return_if_reached ();
 
   g_hash_table_remove (self->by_id, ts_block_get_id (block));
+  g_hash_table_insert (self->removed_titles, g_strdup (ts_block_get_id (block)),
+                       g_strdup (ts_block_get_title (block)));
   g_ptr_array_remove_index (self->blocks, position);
 
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);

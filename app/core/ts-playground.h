@@ -40,6 +40,8 @@ gboolean      ts_playground_find_block          (TsPlayground *self,
                                                  guint        *position);
 TsBlock      *ts_playground_lookup_block        (TsPlayground *self,
                                                  const char   *id);
+const char   *ts_playground_get_removed_title   (TsPlayground *self,
+                                                 const char   *id);
 TsBlock      *ts_playground_find_block_by_title (TsPlayground *self,
                                                  const char   *title);
 TsBlock      *ts_playground_add_block           (TsPlayground *self,

@@ -1,0 +1,289 @@
+/* test-markdown.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "ts-markdown.h"
+
+static char *
+render (GtkTextBuffer *buffer,
+        const char    *markdown)
+{
+  GtkTextIter start, end;
+
+  ts_markdown_render (buffer, markdown);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+
+  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+}
+
+/* Whether every character of the first @needle in @buffer carries the tag @tag_name
+ * (NULL: carries no tag at all). */
+static gboolean
+text_has_tag (GtkTextBuffer *buffer,
+              const char    *needle,
+              const char    *tag_name)
+{
+  GtkTextIter start, end, match_start, match_end;
+  GtkTextTag *tag = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  if (!gtk_text_iter_forward_search (&start, needle, 0, &match_start, &match_end, NULL))
+    g_error ("“%s” is not in the buffer", needle);
+
+  if (tag_name != NULL)
+    tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
+
+  for (GtkTextIter iter = match_start;
+       gtk_text_iter_compare (&iter, &match_end) < 0;
+       gtk_text_iter_forward_char (&iter))
+    {
+      g_autoptr(GSList) tags = gtk_text_iter_get_tags (&iter);
+
+      if (tag_name == NULL ? tags != NULL : (tag == NULL || !gtk_text_iter_has_tag (&iter, tag)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A description of the buffer's text and tags, to compare two renderings. */
+static char *
+dump (GtkTextBuffer *buffer)
+{
+  GString *out = g_string_new (NULL);
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  do
+    {
+      g_autoptr(GSList) tags = gtk_text_iter_get_tags (&iter);
+
+      g_string_append_unichar (out, gtk_text_iter_get_char (&iter));
+      for (GSList *l = tags; l != NULL; l = l->next)
+        {
+          g_autofree char *name = NULL;
+
+          g_object_get (l->data, "name", &name, NULL);
+          g_string_append_printf (out, "<%s>", name);
+        }
+    }
+  while (gtk_text_iter_forward_char (&iter));
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_markdown_blocks (void)
+{
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+  g_autofree char *text = render (buffer,
+                                  "# Title #\n"
+                                  "## Part\n"
+                                  "#### Small\n"
+                                  "#hashtag\n"
+                                  "- one\n"
+                                  "  - nested\n"
+                                  "3. three\n"
+                                  "- [ ] open task\n"
+                                  "- [x] done task\n"
+                                  "> quoted\n"
+                                  "***\n"
+                                  "```c\n"
+                                  "int *p = **q_r_s;\n"
+                                  "```\n"
+                                  "after");
+
+  g_assert_cmpstr (text, ==,
+                   "Title\nPart\nSmall\n#hashtag\n• one\n• nested\n3. three\n"
+                   "☐ open task\n☑ done task\nquoted\n────────────────\n"
+                   "int *p = **q_r_s;\nafter");
+  g_assert_true (text_has_tag (buffer, "Title", "h1"));
+  g_assert_true (text_has_tag (buffer, "Part", "h2"));
+  g_assert_true (text_has_tag (buffer, "Small", "h3"));
+  g_assert_true (text_has_tag (buffer, "#hashtag", NULL));
+  g_assert_true (text_has_tag (buffer, "one", "list1"));
+  g_assert_true (text_has_tag (buffer, "nested", "list2"));
+  g_assert_true (text_has_tag (buffer, "three", "list1"));
+  g_assert_true (text_has_tag (buffer, "quoted", "quote1"));
+  g_assert_true (text_has_tag (buffer, "int *p = **q_r_s;", "code-block"));
+  g_assert_false (text_has_tag (buffer, "q_r_s", "italic"));
+  g_assert_true (text_has_tag (buffer, "after", NULL));
+}
+
+static void
+test_markdown_inline (void)
+{
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+  g_autofree char *text = render (buffer,
+                                  "**bold** and __strong__, *it* and _em_, `a_b*c*` "
+                                  "[the docs](https://example.org/x_y) \\*literal\\*");
+
+  g_assert_cmpstr (text, ==, "bold and strong, it and em, a_b*c* the docs *literal*");
+  g_assert_true (text_has_tag (buffer, "bold", "bold"));
+  g_assert_true (text_has_tag (buffer, "strong", "bold"));
+  g_assert_true (text_has_tag (buffer, "it", "italic"));
+  g_assert_true (text_has_tag (buffer, "em", "italic"));
+  g_assert_true (text_has_tag (buffer, "a_b*c*", "code"));
+  g_assert_false (text_has_tag (buffer, "a_b*c*", "italic"));
+  g_assert_true (text_has_tag (buffer, "the docs", "link"));
+  g_assert_true (text_has_tag (buffer, "*literal*", NULL));
+
+  g_free (text);
+  text = render (buffer, "**bold with _em_ inside** and ``code with ` tick``");
+  g_assert_cmpstr (text, ==, "bold with em inside and code with ` tick");
+  g_assert_true (text_has_tag (buffer, "em", "italic"));
+  g_assert_true (text_has_tag (buffer, "em", "bold"));
+  g_assert_true (text_has_tag (buffer, "code with ` tick", "code"));
+}
+
+/* '_' is emphasis only at word boundaries; '*' also inside words (CommonMark). */
+static void
+test_markdown_emphasis_rules (void)
+{
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+  g_autofree char *text = render (buffer,
+                                  "snake_case and my_var_name, __init__ file, "
+                                  "2 * 3 * 4, un*frigging*believable, _ spaced _");
+
+  g_assert_cmpstr (text, ==, "snake_case and my_var_name, init file, "
+                             "2 * 3 * 4, unfriggingbelievable, _ spaced _");
+  g_assert_true (text_has_tag (buffer, "snake_case and my_var_name, ", NULL));
+  g_assert_true (text_has_tag (buffer, "2 * 3 * 4", NULL));
+  g_assert_true (text_has_tag (buffer, "frigging", "italic"));
+  g_assert_true (text_has_tag (buffer, "_ spaced _", NULL));
+
+  g_free (text);
+  text = render (buffer, "call foo_bar_baz() then _really_ stop");
+  g_assert_cmpstr (text, ==, "call foo_bar_baz() then really stop");
+  g_assert_true (text_has_tag (buffer, "foo_bar_baz()", NULL));
+  g_assert_true (text_has_tag (buffer, "really", "italic"));
+}
+
+static void
+test_markdown_table (void)
+{
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+  g_autofree char *text = render (buffer,
+                                  "Prices:\n"
+                                  "| Bike | Price | Note |\n"
+                                  "| :--- | ---: | :-: |\n"
+                                  "| City bike | €12 | **new** |\n"
+                                  "| E-bike | €120 | `a\\|b` |\n"
+                                  "| Tandem |\n"
+                                  "\n"
+                                  "| not | a table |\n"
+                                  "| --- |\n");
+
+  g_assert_cmpstr (text, ==,
+                   "Prices:\n"
+                   "Bike      │ Price │ Note\n"
+                   "──────────┼───────┼─────\n"
+                   "City bike │   €12 │ new\n"
+                   "E-bike    │  €120 │ a|b\n"
+                   "Tandem    │       │   \n"
+                   "\n"
+                   "| not | a table |\n"
+                   "| --- |\n");
+  g_assert_true (text_has_tag (buffer, "Bike ", "table"));
+  g_assert_true (text_has_tag (buffer, "Bike", "bold"));
+  g_assert_true (text_has_tag (buffer, "City bike", "table"));
+  g_assert_false (text_has_tag (buffer, "City bike", "bold"));
+  g_assert_true (text_has_tag (buffer, "new", "bold"));
+  g_assert_true (text_has_tag (buffer, "a|b", "code"));
+  g_assert_true (text_has_tag (buffer, "| not", NULL));
+
+  /* Wide characters take two columns. */
+  g_free (text);
+  text = render (buffer, "|名前|n|\n|-|-|\n|東京|1|\n|x|2|");
+  g_assert_cmpstr (text, ==, "名前 │ n\n─────┼──\n東京 │ 1\nx    │ 2");
+}
+
+/* Text that arrives in pieces ends up as the whole renders. */
+static void
+test_markdown_streaming (void)
+{
+  const char *markdown =
+    "# Plan\n\nSome **bold** text and `code`, with snake_case.\n\n"
+    "| a | b |\n| --- | :-: |\n| *x* | y |\n\n"
+    "```\ncode *block*\n```\n- item [link](u)\n> quote\n";
+  g_autoptr(GtkTextBuffer) whole = gtk_text_buffer_new (NULL);
+  g_autoptr(GtkTextBuffer) pieces = gtk_text_buffer_new (NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+  gsize length = strlen (markdown);
+
+  g_free (render (whole, markdown));
+  expected = dump (whole);
+
+  for (gsize step = 1; step <= 7; step += 3)
+    {
+      for (gsize n = 0; n <= length; n += MIN (step, length - n == 0 ? 1 : length - n))
+        {
+          g_autofree char *prefix = g_strndup (markdown, n);
+
+          g_free (render (pieces, prefix));
+          if (n == length)
+            break;
+        }
+      g_free (got);
+      got = dump (pieces);
+      g_assert_cmpstr (got, ==, expected);
+    }
+}
+
+/* Hostile input renders in bounded time without crashing. */
+static void
+test_markdown_hostile (void)
+{
+  static const char *units[] = {
+    "*a ", "_a ", "**", "__a ", "`", "``x", "[a", "[a](", "](", "\\", "|", "> ", "- ",
+    "# ", "***x", "[[", "*_`[", "\xff\xfe", "~~~\n", "|-|\n", "**b** _i_ `c`\n",
+  };
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+  g_autoptr(GTimer) timer = g_timer_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      g_autoptr(GString) input = g_string_new (NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *escaped = g_strescape (units[i], NULL);
+
+      while (input->len < 200000)
+        g_string_append (input, units[i]);
+
+      g_timer_start (timer);
+      text = render (buffer, input->str);
+      g_assert_true (g_utf8_validate (text, -1, NULL));
+      g_test_message ("“%s” × %u: %.2f s", escaped, (guint) (input->len / strlen (units[i])),
+                      g_timer_elapsed (timer, NULL));
+      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 5.0);
+    }
+
+  /* Unterminated constructs are shown as written. */
+  g_free (render (buffer, "**open `code [link]( _em"));
+  g_assert_true (text_has_tag (buffer, "**open `code [link]( _em", NULL));
+  g_free (render (buffer, "```\nnever closed\n# not a heading"));
+  g_assert_true (text_has_tag (buffer, "# not a heading", "code-block"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ui/markdown/blocks", test_markdown_blocks);
+  g_test_add_func ("/ui/markdown/inline", test_markdown_inline);
+  g_test_add_func ("/ui/markdown/emphasis-rules", test_markdown_emphasis_rules);
+  g_test_add_func ("/ui/markdown/table", test_markdown_table);
+  g_test_add_func ("/ui/markdown/streaming", test_markdown_streaming);
+  g_test_add_func ("/ui/markdown/hostile", test_markdown_hostile);
+
+  return g_test_run ();
+}
