@@ -286,6 +286,78 @@ test_canvas_drop_wide (void)
   test_destroy_window (GTK_WINDOW (window));
 }
 
+/* The Undo button of the toast on top in @window, or NULL. */
+static GtkWidget *
+find_undo_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY) != NULL &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Undo") == 0 &&
+      gtk_widget_get_mapped (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_undo_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_canvas_delete_toast (void)
+{
+  TsWindow *window = open_example ("story-writer", 1200, 900);
+  TsPlayground *playground = ts_window_get_playground (window);
+  g_autoptr(TsBlock) w3 = g_object_ref (get_block (window, "w3"));
+  g_autofree char *action = NULL;
+  g_autoptr(GVariant) target = NULL;
+  GtkWidget *button;
+
+  /* A delete shows a toast whose Undo brings the widget back where it was. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-block", "s", "w3"));
+  g_assert_null (ts_playground_lookup_block (playground, "w3"));
+  wait_until (find_undo_button (GTK_WIDGET (window)) != NULL);
+  g_signal_emit_by_name (find_undo_button (GTK_WIDGET (window)), "clicked");
+  test_drain ();
+  g_assert_true (ts_playground_lookup_block (playground, "w3") == w3);
+  assert_layout (w3, "0 1 7 4");
+  g_assert_cmpuint (ts_window_get_n_cards (window), ==, 5);
+  wait_until (find_undo_button (GTK_WIDGET (window)) == NULL);
+
+  /* After another edit the toast loses its Undo, which, had it been clicked still,
+   * would take back neither that edit nor the delete. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-block", "s", "w3"));
+  wait_until (find_undo_button (GTK_WIDGET (window)) != NULL);
+  button = find_undo_button (GTK_WIDGET (window));
+  action = g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)));
+  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button));
+  if (target != NULL)
+    g_variant_ref (target);
+
+  g_object_ref (button);
+  ts_block_set_title (get_block (window, "w1"), "Edited after the delete");
+  wait_until (!gtk_widget_get_visible (button) || !gtk_widget_get_mapped (button));
+  g_object_unref (button);
+  g_assert_null (find_undo_button (GTK_WIDGET (window)));
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), action, target);
+  test_drain ();
+  g_assert_cmpstr (ts_block_get_title (get_block (window, "w1")), ==, "Edited after the delete");
+  g_assert_null (ts_playground_lookup_block (playground, "w3"));
+
+  /* The general undo still takes back one step at a time. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpstr (ts_block_get_title (get_block (window, "w1")), ==, "Story idea");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_true (ts_playground_lookup_block (playground, "w3") == w3);
+
+  test_destroy_window (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -302,6 +374,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/canvas/drop-narrow", test_canvas_drop_narrow);
   g_test_add_func ("/ui/canvas/drop-wide", test_canvas_drop_wide);
+  g_test_add_func ("/ui/canvas/delete-toast", test_canvas_delete_toast);
 
   status = g_test_run ();
 
