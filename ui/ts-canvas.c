@@ -520,6 +520,8 @@ items_changed_cb (TsCanvas   *self,
 
       if (self->resizing == TS_CARD (card))
         self->resizing = NULL;
+      if (self->revealing == TS_CARD (card))
+        _ts_canvas_stop_reveal (self);
       _ts_canvas_focus_after_removal (self, card);
       g_ptr_array_remove_index (self->cards, position);
       gtk_widget_unparent (card);
@@ -542,6 +544,8 @@ static void
 ts_canvas_dispose (GObject *object)
 {
   TsCanvas *self = (TsCanvas *) object;
+
+  _ts_canvas_stop_reveal (self);
 
   if (self->cards != NULL)
     {

@@ -294,9 +294,10 @@ add_block_action (GtkWidget  *widget,
     }
   ts_history_end_group (self->history);
 
+  /* After the + menu has closed, which gives the focus back to its button. */
   card = ts_canvas_find_card (TS_CANVAS (self->canvas), block);
   if (card != NULL)
-    gtk_widget_grab_focus (GTK_WIDGET (card));
+    ts_canvas_reveal_card (TS_CANVAS (self->canvas), card);
 }
 
 static void

@@ -286,6 +286,49 @@ test_canvas_drop_wide (void)
   test_destroy_window (GTK_WINDOW (window));
 }
 
+static void
+test_canvas_add_reveals (void)
+{
+  TsWindow *window = open_example ("story-writer", 1200, 480);
+  GtkWidget *button = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (window), TS_TYPE_WINDOW,
+                                                     "add_button");
+  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+  GtkScrolledWindow *scrolled = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (get_canvas (window)),
+                                                                              GTK_TYPE_SCROLLED_WINDOW));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  TsPlayground *playground = ts_window_get_playground (window);
+  graphene_rect_t bounds;
+  TsCard *card;
+  double top;
+
+  /* The window shows the top of the playground only. */
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
+
+  /* A chatbot added from the + menu, which closes as its item is chosen and gives the
+   * focus back to its button, goes to the bottom: it gets the focus and comes into view. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-add-menu", NULL));
+  wait_until (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  gtk_popover_popdown (popover);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-block", "s", "chat"));
+  wait_for_layout (window);
+  wait_for_layout (window);
+
+  card = ts_window_get_card (window, ts_playground_get_n_blocks (playground) - 1);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (card));
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (card), gtk_scrolled_window_get_child (scrolled),
+                                            &bounds));
+  top = bounds.origin.y + gtk_adjustment_get_value (adjustment);
+  g_test_message ("card %g + %g, view %g + %g", top, bounds.size.height,
+                  gtk_adjustment_get_value (adjustment), gtk_adjustment_get_page_size (adjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+  g_assert_cmpfloat (top, >=, gtk_adjustment_get_value (adjustment));
+  g_assert_cmpfloat (top + bounds.size.height, <=,
+                     gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment));
+
+  test_destroy_window (GTK_WINDOW (window));
+}
+
 /* The Undo button of the toast on top in @window, or NULL. */
 static GtkWidget *
 find_undo_button (GtkWidget *widget)
@@ -375,6 +418,7 @@ main (int   argc,
   g_test_add_func ("/ui/canvas/drop-narrow", test_canvas_drop_narrow);
   g_test_add_func ("/ui/canvas/drop-wide", test_canvas_drop_wide);
   g_test_add_func ("/ui/canvas/delete-toast", test_canvas_delete_toast);
+  g_test_add_func ("/ui/canvas/add-reveals", test_canvas_add_reveals);
 
   status = g_test_run ();
 
