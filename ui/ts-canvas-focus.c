@@ -202,3 +202,88 @@ _ts_canvas_focus_after_removal (TsCanvas  *self,
   if (target != NULL)
     gtk_widget_grab_focus (target);
 }
+
+void
+_ts_canvas_stop_reveal (TsCanvas *self)
+{
+  if (self->reveal_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->reveal_id);
+  self->reveal_id = 0;
+  self->revealing = NULL;
+}
+
+/* Scrolls the scrolled window the canvas is in, if any, just enough to show @card
+ * whole, or its top if it is taller than the view. */
+static void
+scroll_to_card (TsCanvas *self,
+                TsCard   *card)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  graphene_rect_t bounds;
+  double value, page, top, bottom;
+
+  if (scrolled == NULL ||
+      !gtk_widget_compute_bounds (GTK_WIDGET (card),
+                                  gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                  &bounds))
+    return;
+
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  value = gtk_adjustment_get_value (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  /* The viewport's child moves by the value: its coordinates are the content's. */
+  top = bounds.origin.y + value;
+  bottom = top + bounds.size.height;
+
+  if (bottom > value + page)
+    value = bottom - page;
+  if (top < value)
+    value = top;
+
+  gtk_adjustment_set_value (adjustment, value);
+}
+
+static gboolean
+reveal_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  TsCanvas *self = TS_CANVAS (widget);
+  TsCard *card = self->revealing;
+
+  /* A tick comes before the layout of its frame: at the second one the card has been
+   * laid out, and the menu it was added from has given the focus back. */
+  if (++self->reveal_ticks < 2)
+    return G_SOURCE_CONTINUE;
+
+  self->reveal_id = 0;
+  self->revealing = NULL;
+
+  gtk_widget_grab_focus (GTK_WIDGET (card));
+  scroll_to_card (self, card);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * ts_canvas_reveal_card:
+ * @self: a #TsCanvas
+ * @card: a card of @self
+ *
+ * Gives @card the focus and scrolls it into view once it has been laid out, as for a
+ * card just added.
+ */
+void
+ts_canvas_reveal_card (TsCanvas *self,
+                       TsCard   *card)
+{
+  g_return_if_fail (TS_IS_CANVAS (self));
+  g_return_if_fail (TS_IS_CARD (card));
+  g_return_if_fail (gtk_widget_get_parent (GTK_WIDGET (card)) == GTK_WIDGET (self));
+
+  _ts_canvas_stop_reveal (self);
+  self->revealing = card;
+  self->reveal_ticks = 0;
+  self->reveal_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), reveal_tick_cb, NULL, NULL);
+}

@@ -23,6 +23,11 @@ struct _TsCanvas
   GPtrArray    *cards;         /* in the playground's order */
   gboolean      editing;
 
+  /* A card to focus and scroll to once it has been laid out. */
+  TsCard       *revealing;
+  guint         reveal_id;
+  guint         reveal_ticks;
+
   /* During a resize by the corner. */
   TsCard       *resizing;
   int           start_column_span;
@@ -43,5 +48,6 @@ int  _ts_canvas_compute_layout      (TsCanvas       *self,
 void _ts_canvas_class_add_bindings  (GtkWidgetClass *widget_class);
 void _ts_canvas_focus_after_removal (TsCanvas       *self,
                                      GtkWidget      *removed);
+void _ts_canvas_stop_reveal         (TsCanvas       *self);
 
 G_END_DECLS

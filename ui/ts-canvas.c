@@ -16,7 +16,8 @@
  * least ROW_HEIGHT tall and grows to fit the cards that end in it; rows no card covers
  * take no room. Below NARROW_WIDTH the cards stack in one column, in grid order. Cards
  * move by dragging their handle and resize by dragging their corner; both are model
- * edits, grouped into one undo step per gesture. */
+ * edits, grouped into one undo step per gesture. In one column a drop only changes a
+ * card's row, and the corner hides. */
 
 
 G_DEFINE_FINAL_TYPE (TsCanvas, ts_canvas, GTK_TYPE_WIDGET)
@@ -29,18 +30,24 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Grid order: by row, then by column. */
 static int
-compare_cards (gconstpointer a,
-               gconstpointer b)
+compare_blocks (TsBlock *block_a,
+                TsBlock *block_b)
 {
-  TsBlock *block_a = ts_card_get_block (*(TsCard **) a);
-  TsBlock *block_b = ts_card_get_block (*(TsCard **) b);
   int ac, ar, bc, br;
 
   ts_block_get_layout (block_a, &ac, &ar, NULL, NULL);
   ts_block_get_layout (block_b, &bc, &br, NULL, NULL);
 
   return ar != br ? ar - br : ac - bc;
+}
+
+static int
+compare_cards (gconstpointer a,
+               gconstpointer b)
+{
+  return compare_blocks (ts_card_get_block (*(TsCard **) a), ts_card_get_block (*(TsCard **) b));
 }
 
 static int
@@ -80,10 +87,15 @@ _ts_canvas_compute_layout (TsCanvas *self,
 
   if (width < NARROW_WIDTH)
     {
-      for (guint i = 0; i < n; i++)
-        {
-          TsCard *card = g_ptr_array_index (self->cards, i);
+      g_autoptr(GPtrArray) sorted = g_ptr_array_copy (self->cards, NULL, NULL);
 
+      g_ptr_array_sort (sorted, compare_cards);
+      for (guint k = 0; k < n; k++)
+        {
+          TsCard *card = g_ptr_array_index (sorted, k);
+          guint i = 0;
+
+          g_ptr_array_find (self->cards, card, &i);
           boxes[i].x = 0;
           boxes[i].y = y;
           boxes[i].width = width;
@@ -212,10 +224,20 @@ ts_canvas_size_allocate (GtkWidget *widget,
   _ts_canvas_compute_layout (self, width, boxes);
 
   for (guint i = 0; i < self->cards->len; i++)
-    gtk_widget_size_allocate (g_ptr_array_index (self->cards, i),
-                              &(GtkAllocation) { boxes[i].x, boxes[i].y,
-                                                 boxes[i].width, boxes[i].height },
-                              -1);
+    {
+      TsCard *card = g_ptr_array_index (self->cards, i);
+      GtkWidget *handle = ts_card_get_resize_handle (card);
+
+      /* Cards in one column have no columns to resize to: the corner hides (the card's
+       * own visibility of it is for Edit and Use mode). */
+      gtk_widget_set_opacity (handle, width < NARROW_WIDTH ? 0.0 : 1.0);
+      gtk_widget_set_can_target (handle, width >= NARROW_WIDTH);
+
+      gtk_widget_size_allocate (GTK_WIDGET (card),
+                                &(GtkAllocation) { boxes[i].x, boxes[i].y,
+                                                   boxes[i].width, boxes[i].height },
+                                -1);
+    }
 }
 
 /* Keeps the widget order, which is the focus order, that of the grid. */
@@ -269,6 +291,12 @@ drag_begin_cb (GtkDragSource *source,
   gtk_drag_source_set_icon (source, paintable, 16, 16);
 }
 
+static gboolean
+is_narrow (TsCanvas *self)
+{
+  return gtk_widget_get_width (GTK_WIDGET (self)) < NARROW_WIDTH;
+}
+
 /* The grid cell under a point of the canvas. */
 static void
 cell_at (TsCanvas *self,
@@ -302,6 +330,49 @@ cell_at (TsCanvas *self,
   *row = best_row;
 }
 
+/* Where a card dropped at @y goes in the single column of a narrow canvas: before the
+ * card under the point if it is in that card's upper half, else after it. Only the row
+ * changes; the columns cannot be seen here, so the card keeps its own. Returns the card
+ * to go before, if any. */
+static TsBlock *
+narrow_row_at (TsCanvas *self,
+               TsBlock  *dragged,
+               double    y,
+               int      *row)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  g_autofree Box *boxes = g_new0 (Box, MAX (1, self->cards->len));
+
+  _ts_canvas_compute_layout (self, width, boxes);
+  ts_block_get_layout (dragged, NULL, row, NULL, NULL);
+
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      TsBlock *block = ts_card_get_block (g_ptr_array_index (self->cards, i));
+      int block_row, block_row_span;
+
+      if (y < boxes[i].y || y >= boxes[i].y + boxes[i].height + GAP)
+        continue;
+
+      if (block == dragged)
+        return NULL;
+
+      ts_block_get_layout (block, NULL, &block_row, NULL, &block_row_span);
+      if (y < boxes[i].y + boxes[i].height / 2)
+        {
+          *row = block_row;
+          return block;
+        }
+
+      *row = block_row + block_row_span;
+      return NULL;
+    }
+
+  *row = y < 0 ? 0 : ts_layout_get_end_row (self->playground);
+
+  return NULL;
+}
+
 static gboolean
 drop_cb (GtkDropTarget *target,
          const GValue  *value,
@@ -310,16 +381,30 @@ drop_cb (GtkDropTarget *target,
          TsCanvas      *self)
 {
   TsBlock *block = g_value_get_object (value);
+  TsBlock *before = NULL;
   int column, row, column_span, row_span;
 
   if (!TS_IS_BLOCK (block) || !ts_playground_find_block (self->playground, block, NULL))
     return FALSE;
 
-  cell_at (self, x, y, &column, &row);
-  ts_block_get_layout (block, NULL, NULL, &column_span, &row_span);
+  ts_block_get_layout (block, &column, NULL, &column_span, &row_span);
+  if (is_narrow (self))
+    before = narrow_row_at (self, block, y, &row);
+  else
+    cell_at (self, x, y, &column, &row);
 
   begin_group (self);
   ts_layout_place (self->playground, block, column, row, column_span, row_span);
+
+  /* A card beside the dropped one, in a column left of it, still shows before it. */
+  if (before != NULL && compare_blocks (before, block) < 0)
+    {
+      int before_column, before_column_span, before_row_span;
+
+      ts_block_get_layout (before, &before_column, NULL, &before_column_span, &before_row_span);
+      ts_layout_place (self->playground, before, before_column, row + row_span,
+                       before_column_span, before_row_span);
+    }
   end_group (self);
 
   return TRUE;
@@ -333,6 +418,13 @@ resize_begin_cb (GtkGestureDrag *gesture,
 {
   TsCard *card = TS_CARD (gtk_widget_get_ancestor (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture)),
                                                    TS_TYPE_CARD));
+
+  /* A narrow canvas shows every card at full width: no columns to resize to. */
+  if (is_narrow (self))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
 
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   self->resizing = card;
@@ -428,6 +520,8 @@ items_changed_cb (TsCanvas   *self,
 
       if (self->resizing == TS_CARD (card))
         self->resizing = NULL;
+      if (self->revealing == TS_CARD (card))
+        _ts_canvas_stop_reveal (self);
       _ts_canvas_focus_after_removal (self, card);
       g_ptr_array_remove_index (self->cards, position);
       gtk_widget_unparent (card);
@@ -450,6 +544,8 @@ static void
 ts_canvas_dispose (GObject *object)
 {
   TsCanvas *self = (TsCanvas *) object;
+
+  _ts_canvas_stop_reveal (self);
 
   if (self->cards != NULL)
     {

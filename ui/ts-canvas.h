@@ -30,6 +30,8 @@ TsCard    *ts_canvas_find_card   (TsCanvas     *self,
                                   TsBlock      *block);
 gboolean   ts_canvas_move_focus  (TsCanvas     *self,
                                   const char   *direction);
+void       ts_canvas_reveal_card (TsCanvas     *self,
+                                  TsCard       *card);
 void       ts_canvas_set_runner  (TsCanvas     *self,
                                   TsRunner     *runner);
 

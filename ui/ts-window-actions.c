@@ -296,9 +296,10 @@ add_block_action (GtkWidget  *widget,
     }
   ts_history_end_group (self->history);
 
+  /* After the + menu has closed, which gives the focus back to its button. */
   card = ts_canvas_find_card (TS_CANVAS (self->canvas), block);
   if (card != NULL)
-    gtk_widget_grab_focus (GTK_WIDGET (card));
+    ts_canvas_reveal_card (TS_CANVAS (self->canvas), card);
 }
 
 static void
@@ -329,6 +330,14 @@ undo_action (GtkWidget  *widget,
 }
 
 static void
+undo_toast_dismissed_cb (TsWindow *self,
+                         AdwToast *toast)
+{
+  if (self->undo_toast == toast)
+    self->undo_toast = NULL;
+}
+
+static void
 delete_block_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *param)
@@ -351,11 +360,49 @@ delete_block_action (GtkWidget  *widget,
   ts_playground_remove_block (self->playground, block);
   ts_history_seal (self->history);
 
+  _ts_window_expire_undo_toast (self);
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "win.undo");
+  adw_toast_set_action_name (toast, "win.undo-delete");
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->undo_toast = toast;
+  self->undo_revision = ts_playground_get_revision (self->playground);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* The Undo of a delete's toast takes back that delete only: the button goes from the
+ * toast at the next edit (ts-window.c), and a click that comes later anyway does
+ * nothing. The toast dismisses itself after a click. */
+static void
+undo_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  TsWindow *self = TS_WINDOW (widget);
+
+  if (self->undo_toast == NULL || self->playground == NULL ||
+      ts_playground_get_revision (self->playground) != self->undo_revision)
+    return;
+
+  self->undo_toast = NULL;
+  ts_history_undo (self->history);
+}
+
+/* Takes the Undo button from the toast of the last delete. The toast stays until it
+ * times out: libadwaita 1.2 frees a toast dismissed during its show animation while
+ * that animation still refers to it. */
+void
+_ts_window_expire_undo_toast (TsWindow *self)
+{
+  AdwToast *toast = g_steal_pointer (&self->undo_toast);
+
+  if (toast != NULL)
+    {
+      adw_toast_set_button_label (toast, NULL);
+      adw_toast_set_action_name (toast, NULL);
+    }
 }
 
 static void
@@ -490,6 +537,7 @@ _ts_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.delete-block", "s", delete_block_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", NULL, undo_delete_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, nothing_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-mode", NULL, toggle_mode_action);

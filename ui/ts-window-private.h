@@ -36,6 +36,8 @@ struct _TsWindow
   char                 *last_error;
   char                 *warnings;
   char                 *mode;
+  AdwToast             *undo_toast;     /* offers to undo a delete; owned by the overlay */
+  guint64               undo_revision;  /* the revision right after that delete */
   guint64               saved_revision;
   guint                 autosave_id;
   guint                 check_id;
@@ -94,6 +96,7 @@ void      _ts_window_add_recent         (TsWindow       *self,
                                          GFile          *file);
 void      _ts_window_open_file          (TsWindow       *self,
                                          GFile          *file);
+void      _ts_window_expire_undo_toast  (TsWindow       *self);
 
 /* ts-window-run.c */
 void      _ts_window_init_runner        (TsWindow       *self);

@@ -164,6 +164,7 @@ _ts_window_set_document (TsWindow     *self,
   /* The old cards must not outlive the document they show. */
   g_clear_pointer (&self->canvas, gtk_widget_unparent);
   _ts_window_discard_draft (self);
+  _ts_window_expire_undo_toast (self);
 
   g_set_object (&self->playground, playground);
   g_set_object (&self->file, file);
@@ -244,6 +245,8 @@ playground_revision_changed_cb (TsWindow     *self,
                                 GParamSpec   *pspec,
                                 TsPlayground *playground)
 {
+  if (ts_playground_get_revision (playground) != self->undo_revision)
+    _ts_window_expire_undo_toast (self);
   update_title (self);
   _ts_window_schedule_check (self);
   _ts_window_schedule_autosave (self);
@@ -337,6 +340,7 @@ ts_window_dispose (GObject *object)
   g_clear_handle_id (&self->autosave_id, g_source_remove);
   g_clear_handle_id (&self->check_id, g_source_remove);
   g_clear_handle_id (&self->recent_id, g_source_remove);
+  self->undo_toast = NULL;
   _ts_window_dispose_runner (self);
   g_clear_pointer (&self->canvas, gtk_widget_unparent);
   if (self->playground_signals != NULL)
