@@ -143,6 +143,28 @@ test_document_pdf_no_module (void)
   g_test_trap_assert_stdout ("*/nonexistent/tessera-modules/libtessera-pdf.so*");
 }
 
+/* A program run from the build tree without TESSERA_MODULE_DIR, as a developer runs
+ * build/ui/tessera, finds the module in the build tree (unless it is installed). */
+static void
+test_document_pdf_build_tree (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GBytes) bytes = load_data ("two-pages.pdf");
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+
+      g_unsetenv ("TESSERA_MODULE_DIR");
+      text = ts_document_extract ("two-pages.pdf", bytes, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (text, "first page"));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -155,6 +177,7 @@ main (int   argc,
   g_test_add_func ("/core/document/pdf", test_document_pdf);
   g_test_add_func ("/core/document/pdf-invalid", test_document_pdf_invalid);
   g_test_add_func ("/core/document/pdf-no-module", test_document_pdf_no_module);
+  g_test_add_func ("/core/document/pdf-build-tree", test_document_pdf_build_tree);
 
   return g_test_run ();
 }

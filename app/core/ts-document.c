@@ -201,6 +201,25 @@ load_pdf_module (GError **error)
   path = g_module_build_path (dir, TS_DOCUMENT_PDF_MODULE_NAME);
 
   module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+
+  /* A program run from the build tree, where the module is not installed yet, finds it
+   * there: the build tree's programs are in ui/, tests/ and app/cli/, the module in app/. */
+  if (module == NULL && g_strcmp0 (dir, TESSERA_MODULEDIR) == 0)
+    {
+      g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+      g_autofree char *exe_dir = exe != NULL ? g_path_get_dirname (exe) : NULL;
+      const char *below[] = { "app", "." };
+
+      for (guint i = 0; exe_dir != NULL && module == NULL && i < G_N_ELEMENTS (below); i++)
+        {
+          g_autofree char *build_dir = g_build_filename (exe_dir, "..", below[i], NULL);
+          g_autofree char *build_path = g_module_build_path (build_dir, TS_DOCUMENT_PDF_MODULE_NAME);
+
+          if (g_file_test (build_path, G_FILE_TEST_IS_REGULAR))
+            module = g_module_open (build_path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+        }
+    }
+
   if (module == NULL)
     {
       g_set_error (error, TS_DOCUMENT_ERROR, TS_DOCUMENT_ERROR_NO_MODULE,
