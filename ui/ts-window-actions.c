@@ -521,6 +521,42 @@ close_action (GtkWidget  *widget,
   gtk_window_close (GTK_WINDOW (widget));
 }
 
+/* Below this width the mode switch shows icons instead of words, which leaves the
+ * playground's title room in a window as narrow as a phone's. */
+#define COMPACT_HEADER_WIDTH 560
+
+static void
+update_header_width_cb (TsWindow *self)
+{
+  int width = 0, height = 0;
+  gboolean compact;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  compact = width > 0 && width < COMPACT_HEADER_WIDTH;
+
+  if (compact == (gtk_button_get_icon_name (GTK_BUTTON (self->edit_button)) != NULL))
+    return;
+
+  if (compact)
+    {
+      gtk_button_set_icon_name (GTK_BUTTON (self->edit_button), "document-edit-symbolic");
+      gtk_button_set_icon_name (GTK_BUTTON (self->use_button), "view-reveal-symbolic");
+    }
+  else
+    {
+      gtk_button_set_label (GTK_BUTTON (self->edit_button), _("_Edit"));
+      gtk_button_set_label (GTK_BUTTON (self->use_button), _("_Use"));
+    }
+}
+
+/* The header fits the window's width: see COMPACT_HEADER_WIDTH. */
+void
+_ts_window_init_header (TsWindow *self)
+{
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (update_header_width_cb), NULL);
+  update_header_width_cb (self);
+}
+
 void
 _ts_window_class_add_actions (GtkWidgetClass *widget_class)
 {

@@ -58,6 +58,8 @@ struct _TsWindow
   GtkLabel             *modified_label;
   GtkWidget            *add_button;
   GtkWidget            *mode_box;
+  GtkWidget            *edit_button;
+  GtkWidget            *use_button;
   GtkWidget            *run_button;
   GMenu                *recent_menu;
 };
@@ -90,6 +92,7 @@ void      _ts_window_report_first_frame (TsWindow       *self);
 
 /* ts-window-actions.c */
 void      _ts_window_class_add_actions  (GtkWidgetClass *widget_class);
+void      _ts_window_init_header        (TsWindow       *self);
 void      _ts_window_clear_chooser      (TsWindow       *self);
 void      _ts_window_schedule_recent    (TsWindow       *self);
 void      _ts_window_add_recent         (TsWindow       *self,

@@ -491,6 +491,8 @@ ts_window_class_init (TsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsWindow, modified_label);
   gtk_widget_class_bind_template_child (widget_class, TsWindow, add_button);
   gtk_widget_class_bind_template_child (widget_class, TsWindow, mode_box);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, edit_button);
+  gtk_widget_class_bind_template_child (widget_class, TsWindow, use_button);
   gtk_widget_class_bind_template_child (widget_class, TsWindow, run_button);
   gtk_widget_class_bind_template_child (widget_class, TsWindow, recent_menu);
 
@@ -555,6 +557,7 @@ ts_window_init (TsWindow *self)
                            G_CALLBACK (_ts_window_schedule_recent), self, G_CONNECT_SWAPPED);
   _ts_window_schedule_recent (self);
   _ts_window_init_dnd (self);
+  _ts_window_init_header (self);
 
   update_title (self);
   update_description (self);

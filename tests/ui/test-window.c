@@ -666,6 +666,24 @@ test_window_open_recent (void)
   g_assert_cmpint (g_unlink (path_a), ==, 0);
 }
 
+/* In a narrow window the mode switch shows icons, which leaves the title room; a wide
+ * one names the modes. */
+static void
+test_window_narrow_header (void)
+{
+  TsWindow *window = create_window ();
+  GtkButton *edit = GTK_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (window), TS_TYPE_WINDOW,
+                                                               "edit_button"));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 600);
+  g_assert_cmpstr (gtk_button_get_icon_name (edit), ==, "document-edit-symbolic");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
+  g_assert_null (gtk_button_get_icon_name (edit));
+  g_assert_cmpstr (gtk_button_get_label (edit), ==, "_Edit");
+
+  test_destroy_window (GTK_WINDOW (window));
+}
+
 static void
 test_window_close_while_loading (void)
 {
@@ -736,6 +754,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/missing-file", test_window_missing_file);
   g_test_add_func ("/ui/window/save", test_window_save);
   g_test_add_func ("/ui/window/open-recent", test_window_open_recent);
+  g_test_add_func ("/ui/window/narrow-header", test_window_narrow_header);
   g_test_add_func ("/ui/window/close-while-loading", test_window_close_while_loading);
   g_test_add_func ("/ui/window/drop-files", test_window_drop_files);
   g_test_add_func ("/ui/application/open-file", test_application_open_file);
