@@ -775,8 +775,8 @@ chooser_response_cb (TsCard               *self,
 void
 _ts_card_choose_document (TsCard *self)
 {
-  static const char * const patterns[] = {
-    "*.txt", "*.md", "*.markdown", "*.csv", "*.json", "*.html", "*.htm", "*.pdf", NULL,
+  static const char * const suffixes[] = {  /* any case: REPORT.PDF is a PDF too */
+    "txt", "md", "markdown", "csv", "json", "html", "htm", "pdf", NULL,
   };
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
@@ -785,8 +785,8 @@ _ts_card_choose_document (TsCard *self)
     return;
 
   gtk_file_filter_set_name (filter, _("Documents"));
-  for (guint i = 0; patterns[i] != NULL; i++)
-    gtk_file_filter_add_pattern (filter, patterns[i]);
+  for (guint i = 0; suffixes[i] != NULL; i++)
+    gtk_file_filter_add_suffix (filter, suffixes[i]);
 
   self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (_("Choose a Document"),
                                                                   GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
