@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ts-format.h"
 #include "ts-problem.h"
@@ -23,6 +24,27 @@ read_capped (GFile         *file,
   g_autoptr(GByteArray) buffer = NULL;
 
   *too_large = FALSE;
+
+  /* A file built into the application (the examples) is read whole from its resource,
+   * which holds it uncompressed in memory once looked up; reading it as a stream would
+   * decompress it again through a converter stream. */
+  if (g_file_has_uri_scheme (file, "resource"))
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_autofree char *path = g_uri_unescape_string (uri + strlen ("resource://"), NULL);
+      g_autoptr(GError) resource_error = NULL;
+      GBytes *bytes = path != NULL ? g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE,
+                                                              &resource_error) : NULL;
+
+      if (bytes == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No file “%s” in the application"),
+                       uri);
+          return NULL;
+        }
+      *too_large = g_bytes_get_size (bytes) > TS_FORMAT_MAX_FILE_SIZE;
+      return bytes;
+    }
 
   stream = g_file_read (file, cancellable, error);
   if (stream == NULL)
