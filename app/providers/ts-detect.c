@@ -377,7 +377,6 @@ probe_start (GTask            *task,
 
         probe->provider = ts_openai_provider_new ();
         ts_provider_set_endpoint (probe->provider, server->url);
-        ts_openai_provider_set_use_keyring (TS_OPENAI_PROVIDER (probe->provider), FALSE);
         ts_http_request_set_connect_timeout (request, job->timeout_ms + 1000);
         ts_http_request_set_total_timeout (request, job->timeout_ms + 1000);
         ts_http_client_send_async (job->client, request, NULL, NULL, NULL, job->cancellable,
@@ -389,9 +388,7 @@ probe_start (GTask            *task,
     case TS_SERVER_KIND_OPENAI:
       probe->provider = ts_openai_provider_new ();
       ts_provider_set_endpoint (probe->provider, server->url);
-      /* A keyring that has to start would eat the deadline; a server that wants a key
-       * says so with a 401, which the report shows. */
-      ts_openai_provider_set_use_keyring (TS_OPENAI_PROVIDER (probe->provider), FALSE);
+      /* A server that wants a key says so with a 401, which the report shows. */
       list_models (probe);
       break;
 

@@ -20,8 +20,6 @@ struct _TsOpenaiProvider
   TsHttpClient *client;
   char         *api_key;
   char         *api_key_origin;
-  GHashTable   *keyring_keys;   /* origin → key, "" when the keyring has none */
-  gboolean      use_keyring;
 };
 
 /* ts-openai.c */

@@ -7,9 +7,6 @@
 
 #include <string.h>
 
-#ifdef HAVE_LIBSECRET
-#include <libsecret/secret.h>
-#endif
 
 #include "ts-openai-private.h"
 #include "ts-provider-common.h"
@@ -21,10 +18,8 @@
  * The base URL is the provider's endpoint, else OPENAI_BASE_URL, else llama-server's
  * default; a URL without a path gets "/v1". An API key is sent only to the address it
  * belongs to: one given with ts_openai_provider_set_api_key() to its endpoint,
- * OPENAI_API_KEY to OPENAI_BASE_URL (or to api.openai.com when that is unset), and else
- * one the keyring holds for the endpoint's scheme, host and port (looked up once per
- * address, without blocking). A key is never read from a playground file and never
- * appears in a message.
+ * OPENAI_API_KEY to OPENAI_BASE_URL (or to api.openai.com when that is unset). A key is
+ * never read from a playground file and never appears in a message.
  *
  * This file holds the provider, its addresses and keys, how a request goes out, how a
  * failed call reads, and the model list; ts-openai-text.c the chat completions and
@@ -197,74 +192,6 @@ set_authorization (TsHttpRequest *request,
   ts_http_request_set_header (request, "Authorization", authorization);
 }
 
-/* A request waiting for the keyring before it goes out. */
-typedef struct
-{
-  TsOpenaiProvider    *self;
-  TsHttpRequest       *request;
-  TsHttpDataFunc       data_func;
-  gpointer             data_user_data;
-  GCancellable        *cancellable;
-  GAsyncReadyCallback  callback;
-  gpointer             user_data;
-  char                *origin;
-} PendingSend;
-
-static void
-pending_send_free (PendingSend *pending)
-{
-  g_object_unref (pending->self);
-  ts_http_request_unref (pending->request);
-  g_clear_object (&pending->cancellable);
-  g_free (pending->origin);
-  g_free (pending);
-}
-
-static void
-pending_send_go (PendingSend *pending)
-{
-  ts_http_client_send_async (ts_http_client_ensure (&pending->self->client), pending->request,
-                             pending->data_func, pending->data_user_data, NULL,
-                             pending->cancellable, pending->callback, pending->user_data);
-  pending_send_free (pending);
-}
-
-#ifdef HAVE_LIBSECRET
-static const SecretSchema *
-key_schema (void)
-{
-  static const SecretSchema schema = {
-    "io.github.tessera.Tessera.ApiKey", SECRET_SCHEMA_NONE,
-    {
-      { "endpoint", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    }
-  };
-
-  return &schema;
-}
-
-static void
-keyring_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  PendingSend *pending = user_data;
-  g_autoptr(GError) error = NULL;
-  char *key = secret_password_lookup_finish (result, &error);
-
-  /* No keyring, a locked one or no key: the request goes without, and the server says
-   * whether it needs one. Only a found key or a clean "none" is remembered. */
-  if (error == NULL)
-    g_hash_table_insert (pending->self->keyring_keys, g_strdup (pending->origin),
-                         g_strdup (key != NULL ? key : ""));
-  set_authorization (pending->request, key);
-  secret_password_free (key);
-
-  pending_send_go (pending);
-}
-#endif
-
 /* Sends @request with the key that belongs to its address, if any. */
 void
 _ts_openai_send_request (TsOpenaiProvider    *self,
@@ -275,35 +202,9 @@ _ts_openai_send_request (TsOpenaiProvider    *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  const char *url = ts_http_request_get_url (request);
-  const char *key = api_key_for (self, url);
-  PendingSend *pending = g_new0 (PendingSend, 1);
-
-  pending->self = g_object_ref (self);
-  pending->request = ts_http_request_ref (request);
-  pending->data_func = data_func;
-  pending->data_user_data = data_user_data;
-  pending->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  pending->callback = callback;
-  pending->user_data = user_data;
-  pending->origin = _ts_openai_origin_of (url);
-
-  if (key == NULL && pending->origin != NULL)
-    key = g_hash_table_lookup (self->keyring_keys, pending->origin);
-
-  if (key != NULL || !self->use_keyring || pending->origin == NULL)
-    {
-      set_authorization (pending->request, key);
-      pending_send_go (pending);
-      return;
-    }
-
-#ifdef HAVE_LIBSECRET
-  secret_password_lookup (key_schema (), cancellable, keyring_cb, pending,
-                          "endpoint", pending->origin, NULL);
-#else
-  pending_send_go (pending);
-#endif
+  set_authorization (request, api_key_for (self, ts_http_request_get_url (request)));
+  ts_http_client_send_async (ts_http_client_ensure (&self->client), request, data_func,
+                             data_user_data, NULL, cancellable, callback, user_data);
 }
 
 GError *
@@ -420,7 +321,6 @@ ts_openai_provider_finalize (GObject *object)
 
   g_clear_pointer (&self->api_key, g_free);
   g_clear_pointer (&self->api_key_origin, g_free);
-  g_clear_pointer (&self->keyring_keys, g_hash_table_unref);
 
   G_OBJECT_CLASS (ts_openai_provider_parent_class)->finalize (object);
 }
@@ -442,22 +342,6 @@ ts_openai_provider_class_init (TsOpenaiProviderClass *klass)
 static void
 ts_openai_provider_init (TsOpenaiProvider *self)
 {
-  self->keyring_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->use_keyring = TRUE;
-}
-
-/**
- * ts_openai_provider_set_use_keyring:
- *
- * Whether to look in the keyring for a key when no other applies (the default).
- */
-void
-ts_openai_provider_set_use_keyring (TsOpenaiProvider *self,
-                                    gboolean          use_keyring)
-{
-  g_return_if_fail (TS_IS_OPENAI_PROVIDER (self));
-
-  self->use_keyring = use_keyring;
 }
 
 TsProvider *

@@ -23,9 +23,6 @@ void        ts_openai_provider_set_api_key  (TsOpenaiProvider *self,
                                              const char       *endpoint,
                                              const char       *api_key);
 
-void        ts_openai_provider_set_use_keyring (TsOpenaiProvider *self,
-                                                gboolean          use_keyring);
-
 char       *ts_openai_normalize_base_url    (const char       *url);
 const char *ts_openai_server_name_for_url   (const char       *url);
 

@@ -92,7 +92,6 @@ test_openai_key (void)
   g_settings_set_string (settings, TS_SETTINGS_KEY_OPENAI_ENDPOINT, mock_server_get_url (server));
   registry = new_following_registry (settings, none);
   openai = ts_provider_registry_lookup (registry, "openai");
-  ts_openai_provider_set_use_keyring (TS_OPENAI_PROVIDER (openai), FALSE);
 
   error = run_openai (openai, "needs-key");
   g_assert_error (error, TS_PROVIDER_ERROR, TS_PROVIDER_ERROR_AUTH);
