@@ -32,9 +32,8 @@ read_capped (GFile         *file,
     {
       g_autofree char *uri = g_file_get_uri (file);
       g_autofree char *path = g_uri_unescape_string (uri + strlen ("resource://"), NULL);
-      g_autoptr(GError) resource_error = NULL;
       GBytes *bytes = path != NULL ? g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE,
-                                                              &resource_error) : NULL;
+                                                              NULL) : NULL;
 
       if (bytes == NULL)
         {
