@@ -7,7 +7,9 @@
 
 #include "ts-application.h"
 
+#include <epoxy/gl.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ts-preferences-window.h"
 #include "ts-settings.h"
@@ -230,6 +232,49 @@ static const GActionEntry app_entries[] = {
   { "preferences", preferences_action_cb },
 };
 
+/* Whether the display's OpenGL is drawn on the CPU by Mesa (llvmpipe, softpipe): a
+ * virtual machine, a remote or virtual display, a computer without a usable GPU. */
+static gboolean
+display_has_software_gl (GdkDisplay *display)
+{
+  g_autoptr(GdkGLContext) context = NULL;
+  g_autofree char *renderer = NULL;
+  const char *name;
+
+  context = gdk_display_create_gl_context (display, NULL);
+  if (context == NULL || !gdk_gl_context_realize (context, NULL))
+    return FALSE;
+
+  gdk_gl_context_make_current (context);
+  name = (const char *) glGetString (GL_RENDERER);
+  renderer = name != NULL ? g_ascii_strdown (name, -1) : NULL;
+  gdk_gl_context_clear_current ();
+
+  g_debug ("OpenGL renderer: %s", name != NULL ? name : "(unknown)");
+  if (renderer == NULL)
+    return FALSE;
+
+  return strstr (renderer, "llvmpipe") != NULL ||
+         strstr (renderer, "softpipe") != NULL ||
+         strstr (renderer, "software rasterizer") != NULL;
+}
+
+/* On software OpenGL, GTK's OpenGL renderer compiles its shaders and paints every frame
+ * on the CPU: the story example's first frame comes about 300 ms later, scrolling the
+ * canvas takes nine times the CPU and the process holds 75 MiB more than with the cairo
+ * renderer, which redraws only what changed. So there the windows are drawn with cairo,
+ * unless GSK_RENDERER says otherwise. The display's "gsk-renderer" is the name GSK looks
+ * up before the environment's, the same one GSK_RENDERER takes. */
+static void
+choose_renderer (GdkDisplay *display)
+{
+  if (display == NULL || g_getenv ("GSK_RENDERER") != NULL)
+    return;
+
+  if (display_has_software_gl (display))
+    g_object_set_data (G_OBJECT (display), "gsk-renderer", (gpointer) "cairo");
+}
+
 static void
 ts_application_startup (GApplication *application)
 {
@@ -255,6 +300,8 @@ ts_application_startup (GApplication *application)
   TsApplication *self = TS_APPLICATION (application);
 
   G_APPLICATION_CLASS (ts_application_parent_class)->startup (application);
+
+  choose_renderer (gdk_display_get_default ());
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
