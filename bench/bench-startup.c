@@ -5,7 +5,7 @@
 
 /* Times Tessera's start-up: from exec to the first frame painted with the Story writer
  * example loaded, beside, in the same run and on the same display, the first frame of
- * gnome-text-editor (the issue's yardstick: Tessera should take at most 0.8 of its
+ * gnome-text-editor (the yardstick: Tessera's target is at most 0.8 of its
  * time) and of bench-startup-reference, an empty GTK window, the floor of any GTK
  * application. The programs take turns, each run in a fresh process; each writes the
  * monotonic time of its first frame to a file (Tessera itself with
@@ -30,7 +30,7 @@
 #define TIMEOUT_US (30 * G_USEC_PER_SEC)
 #define IDLE_US G_USEC_PER_SEC
 
-/* The target: Tessera's first frame in at most this share of gnome-text-editor's. */
+/* The target: Tessera's first frame in at most this share of gnome-text-editor's. */
 #define TARGET_RATIO 0.8
 
 typedef struct
@@ -243,7 +243,7 @@ main (int   argc,
                   medians[3] / medians[4], rss[3] / rss[4]);
         }
       else
-        printf ("gnome-text-editor is not installed: the issue's ratio was not measured\n");
+        printf ("gnome-text-editor is not installed: the ratio to it was not measured\n");
     }
 
   for (guint p = 0; p < n_programs; p++)

@@ -405,6 +405,7 @@ _ts_window_expire_undo_toast (TsWindow *self)
     }
 }
 
+/* The action of menu items that only tell something; it is never enabled. */
 static void
 nothing_action (GtkWidget  *widget,
                 const char *action_name,
@@ -481,7 +482,7 @@ update_recent_cb (gpointer user_data)
     }
 
   if (found->len == 0)
-    g_menu_append (self->recent_menu, _("No Recent Playgrounds"), "win.export");
+    g_menu_append (self->recent_menu, _("No Recent Playgrounds"), "win.unavailable");
 
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
 
@@ -575,7 +576,7 @@ _ts_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.delete-block", "s", delete_block_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", NULL, undo_delete_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
-  gtk_widget_class_install_action (widget_class, "win.export", NULL, nothing_action);
+  gtk_widget_class_install_action (widget_class, "win.unavailable", NULL, nothing_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-mode", NULL, toggle_mode_action);
   gtk_widget_class_install_property_action (widget_class, "win.mode", "mode");
 }

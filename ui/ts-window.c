@@ -108,8 +108,8 @@ update_actions (TsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
                                  self->history != NULL && ts_history_can_redo (self->history));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-all", has_document);
-  /* Sharing comes with the sharing issue. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
+  /* Menu items that only tell something ("No Recent Playgrounds") show it greyed out. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.unavailable", FALSE);
 
   gtk_widget_set_visible (self->add_button, has_document && editing);
   gtk_widget_set_visible (self->mode_box, has_document);
