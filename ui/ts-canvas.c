@@ -291,10 +291,26 @@ drag_begin_cb (GtkDragSource *source,
   gtk_drag_source_set_icon (source, paintable, 16, 16);
 }
 
-static gboolean
-is_narrow (TsCanvas *self)
+/**
+ * ts_canvas_is_narrow:
+ * @self: a canvas
+ *
+ * Whether @self, as last laid out, is too narrow for the grid and stacks its cards in
+ * one column, each as wide as the canvas: their column and width in the grid do not show.
+ *
+ * Returns: %TRUE when the cards are stacked
+ */
+gboolean
+ts_canvas_is_narrow (TsCanvas *self)
 {
-  return gtk_widget_get_width (GTK_WIDGET (self)) < NARROW_WIDTH;
+  int width;
+
+  g_return_val_if_fail (TS_IS_CANVAS (self), FALSE);
+
+  /* Not laid out yet, it has no width to go by. */
+  width = gtk_widget_get_width (GTK_WIDGET (self));
+
+  return width > 0 && width < NARROW_WIDTH;
 }
 
 /* The grid cell under a point of the canvas. */
@@ -388,7 +404,7 @@ drop_cb (GtkDropTarget *target,
     return FALSE;
 
   ts_block_get_layout (block, &column, NULL, &column_span, &row_span);
-  if (is_narrow (self))
+  if (ts_canvas_is_narrow (self))
     before = narrow_row_at (self, block, y, &row);
   else
     cell_at (self, x, y, &column, &row);
@@ -420,7 +436,7 @@ resize_begin_cb (GtkGestureDrag *gesture,
                                                    TS_TYPE_CARD));
 
   /* A narrow canvas shows every card at full width: no columns to resize to. */
-  if (is_narrow (self))
+  if (ts_canvas_is_narrow (self))
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;

@@ -23,6 +23,7 @@ GtkWidget *ts_canvas_new         (TsPlayground *playground,
 void       ts_canvas_set_editing (TsCanvas     *self,
                                   gboolean      editing);
 gboolean   ts_canvas_get_editing (TsCanvas     *self);
+gboolean   ts_canvas_is_narrow   (TsCanvas     *self);
 guint      ts_canvas_get_n_cards (TsCanvas     *self);
 TsCard    *ts_canvas_get_card    (TsCanvas     *self,
                                   guint         position);

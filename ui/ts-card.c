@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ts-block-settings.h"
+#include "ts-canvas.h"
 #include "ts-card-private.h"
 #include "ts-layout.h"
 #include "ts-prompt-editor.h"
@@ -188,9 +189,21 @@ move_action (GtkWidget  *widget,
     g_return_if_reached ();
 
   if (g_str_equal (action_name, "card.move"))
-    ts_layout_move_by (self->playground, self->block, dx, dy);
+    {
+      ts_layout_move_by (self->playground, self->block, dx, dy);
+    }
   else
-    ts_layout_resize_by (self->playground, self->block, dx, dy);
+    {
+      GtkWidget *canvas = gtk_widget_get_ancestor (widget, TS_TYPE_CANVAS);
+
+      /* Stacked cards are all as wide as the canvas: a width change would not show. */
+      if (dx != 0 && canvas != NULL && ts_canvas_is_narrow (TS_CANVAS (canvas)))
+        {
+          gtk_widget_error_bell (widget);
+          return;
+        }
+      ts_layout_resize_by (self->playground, self->block, dx, dy);
+    }
 
   /* Keep the focus where it was: the card may have moved across the canvas. */
   gtk_widget_queue_resize (widget);

@@ -211,6 +211,7 @@ test_canvas_drop_narrow (void)
   TsHistory *history = ts_window_get_history (window);
   TsBlock *w5 = get_block (window, "w5");
   graphene_rect_t bounds;
+  guint n_undo;
 
   /* One column: every card as wide as the canvas, none with a resize corner. */
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (get_canvas (window))), <, 640);
@@ -246,6 +247,22 @@ test_canvas_drop_narrow (void)
   bounds = card_bounds (window, get_card (window, "w5"));
   g_assert_true (drop_block (window, w5, 10, bounds.origin.y + 5));
   assert_layout (w5, "7 9 5 2");
+
+  /* Stacked, a card's width cannot change from the keyboard (it would not show); its
+   * height can. */
+  n_undo = ts_history_get_n_undo (history);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_card (window, "w2")), "card.resize",
+                                             "s", "right"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_card (window, "w2")), "card.resize",
+                                             "s", "left"));
+  assert_layout (get_block (window, "w2"), "8 2 4 1");
+  g_assert_cmpuint (ts_history_get_n_undo (history), ==, n_undo);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_card (window, "w2")), "card.resize",
+                                             "s", "down"));
+  assert_layout (get_block (window, "w2"), "8 2 4 2");
+  g_assert_cmpuint (ts_history_get_n_undo (history), ==, n_undo + 1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  assert_layout (get_block (window, "w2"), "8 2 4 1");
 
   /* Widened, the grid shows each card where it was and at its size. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 900);
