@@ -257,16 +257,11 @@ static GtkWidget *
 markdown_view (TsBlock *block,
                TsField  field)
 {
-  GtkWidget *view = gtk_text_view_new ();
+  GtkWidget *view = ts_markdown_view_new (_("Formatted text"));
   g_autofree char *signal = dup_notify_signal (field);
 
   link_new (G_OBJECT (view), block, field);
-  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
   gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (view, "markdown");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Formatted text"), -1);
   render_markdown_cb (GTK_TEXT_VIEW (view));
   g_signal_connect_object (block, signal, G_CALLBACK (render_markdown_cb), view,
                            G_CONNECT_SWAPPED);
@@ -392,7 +387,7 @@ output_view (TsCard  *self,
              TsBlock *block)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *view = gtk_text_view_new ();
+  GtkWidget *view = ts_markdown_view_new (_("Output"));
 
   g_ptr_array_add (self->output_boxes, box);
 
@@ -400,11 +395,6 @@ output_view (TsCard  *self,
   gtk_widget_set_vexpand (box, TRUE);
   g_object_set_data_full (G_OBJECT (box), "ts-block", g_object_ref (block), g_object_unref);
 
-  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (view, "markdown");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Output"), -1);
   gtk_box_append (GTK_BOX (box), view);
   g_object_set_data (G_OBJECT (box), "ts-text-view", view);
   update_output_cb (box);

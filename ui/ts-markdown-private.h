@@ -10,6 +10,12 @@
 G_BEGIN_DECLS
 
 #define MAX_INLINE_DEPTH 8
+/* The data of a link's tag: its address. */
+#define LINK_DATA "ts-markdown-link"
+/* A longer link address is shown but not followed, and so are the links past the
+ * first MAX_LINKS of a text (each has a tag of its own). */
+#define MAX_LINK_LENGTH 4096
+#define MAX_LINKS 1000
 /* Beyond this many formatted spans a line shows as written: a text view takes
  * quadratic time over the tags of one long line. */
 #define MAX_SPANS_PER_LINE 256
@@ -23,19 +29,22 @@ enum {
   INLINE_LINK   = 1 << 3,
 };
 
-/* The rendered text, and the tags over ranges of it (in characters). */
+/* The rendered text, and the tags over ranges of it (in characters). A span with a link
+ * (its number in the links, from 1) marks where that link's address is followed. */
 typedef struct
 {
   const char *tag_name;
   glong       start;
   glong       end;
+  guint       link;
 } TsMarkdownSpan;
 
 typedef struct
 {
-  GString *text;
-  glong    n_chars;
-  GArray  *spans;
+  GString   *text;
+  glong      n_chars;
+  GArray    *spans;
+  GPtrArray *links;    /* the addresses of the links that can be followed */
 } TsMarkdownOut;
 
 /* Where the inline spans of one block go: @out NULL only measures them. */
@@ -45,6 +54,7 @@ typedef struct
   const char    *block_tag;
   guint          extra_flags;
   guint         *spans_left;   /* formatted spans still allowed in this line or cell */
+  guint          link;         /* the link the text is in, from 1; 0 for none */
 } TsMarkdownSink;
 
 glong        ts_markdown_emit          (const TsMarkdownSink    *sink,

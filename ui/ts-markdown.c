@@ -92,19 +92,22 @@ text_width (const char *text,
   return width;
 }
 
-/* Tags the text from @start to the end with @tag_name, extending a span that ends there. */
+/* Tags the text from @start to the end with @tag_name (or, with @link, as the text of
+ * that link), extending a span that ends there. */
 static void
 add_span (TsMarkdownOut *out,
           const char    *tag_name,
+          guint          link,
           glong          start)
 {
-  TsMarkdownSpan span = { g_intern_string (tag_name), start, out->n_chars };
+  TsMarkdownSpan span = { tag_name != NULL ? g_intern_string (tag_name) : NULL, start,
+                          out->n_chars, link };
 
   for (guint i = out->spans->len; i > 0 && i + 4 > out->spans->len; i--)
     {
       TsMarkdownSpan *last = &g_array_index (out->spans, TsMarkdownSpan, i - 1);
 
-      if (last->end == start && last->tag_name == span.tag_name)
+      if (last->end == start && last->tag_name == span.tag_name && last->link == link)
         {
           last->end = span.end;
           return;
@@ -136,15 +139,17 @@ ts_markdown_emit (const TsMarkdownSink *sink,
   sink->out->n_chars += g_utf8_strlen (text, length);
 
   if (sink->block_tag != NULL)
-    add_span (sink->out, sink->block_tag, start);
+    add_span (sink->out, sink->block_tag, 0, start);
   if (flags & INLINE_BOLD)
-    add_span (sink->out, "bold", start);
+    add_span (sink->out, "bold", 0, start);
   if (flags & INLINE_ITALIC)
-    add_span (sink->out, "italic", start);
+    add_span (sink->out, "italic", 0, start);
   if (flags & INLINE_CODE)
-    add_span (sink->out, "code", start);
+    add_span (sink->out, "code", 0, start);
   if (flags & INLINE_LINK)
-    add_span (sink->out, "link", start);
+    add_span (sink->out, "link", 0, start);
+  if (sink->link != 0)
+    add_span (sink->out, NULL, sink->link, start);
 
   return width;
 }
@@ -263,6 +268,53 @@ find_backticks (const char *from,
   return NULL;
 }
 
+/* Whether [@p, @end), what follows a link's destination, is nothing or a quoted title. */
+static gboolean
+is_link_title (const char *p,
+               const char *end)
+{
+  while (p < end && is_space (*p))
+    p++;
+  while (end > p && is_space (end[-1]))
+    end--;
+
+  return p == end || (end - p >= 2 && (*p == '"' || *p == '\'') && end[-1] == *p);
+}
+
+/* The address of a link whose destination (and maybe title) is in [@start, @end), when
+ * it is one a click may open: a web page or an e-mail address. Anything else a model
+ * could write (file:, javascript:, a program's own scheme) is shown but not followed. */
+static char *
+link_target (const char *start,
+             const char *end)
+{
+  static const char * const schemes[] = { "http", "https", "mailto", NULL };
+  g_autofree char *target = NULL;
+  const char *scheme;
+  const char *stop;
+
+  while (start < end && (*start == ' ' || *start == '\t'))
+    start++;
+  if (start < end && *start == '<')
+    {
+      start++;
+      stop = memchr (start, '>', end - start);
+    }
+  else
+    for (stop = start; stop < end && !is_space (*stop); stop++);
+  if (stop == NULL || stop == start || stop - start > MAX_LINK_LENGTH ||
+      !is_link_title (stop + (*stop == '>'), end))
+    return NULL;
+
+  target = g_strndup (start, stop - start);
+  scheme = g_uri_peek_scheme (target);  /* in lower case */
+  if (scheme == NULL || !g_strv_contains (schemes, scheme) ||
+      !g_uri_is_valid (target, G_URI_FLAGS_NONE, NULL))
+    return NULL;
+
+  return g_steal_pointer (&target);
+}
+
 /* One span that starts at @p: sets *@next past it and returns its width, or returns -1
  * when @p starts no span. */
 static glong
@@ -307,6 +359,22 @@ render_span (const TsMarkdownSink  *sink,
         return -1;
 
       *next = url_end + 1;
+      if (sink->out != NULL)
+        {
+          TsMarkdownSink inner = *sink;
+          g_autofree char *target = NULL;
+
+          if (sink->out->links->len < MAX_LINKS)
+            target = link_target (close + 2, url_end);
+
+          if (target != NULL)
+            {
+              g_ptr_array_add (sink->out->links, g_steal_pointer (&target));
+              inner.link = sink->out->links->len;
+            }
+          return ts_markdown_render_inline (&inner, p + 1, close - (p + 1), flags | INLINE_LINK,
+                                            depth + 1);
+        }
       return ts_markdown_render_inline (sink, p + 1, close - (p + 1), flags | INLINE_LINK, depth + 1);
     }
 
@@ -572,6 +640,14 @@ render_line (TsMarkdownOut *out,
     render_line_inline (out, content, NULL);
 }
 
+static void
+collect_link_tag (GtkTextTag *tag,
+                  gpointer    user_data)
+{
+  if (g_object_get_data (G_OBJECT (tag), LINK_DATA) != NULL)
+    g_ptr_array_add (user_data, tag);
+}
+
 /**
  * ts_markdown_render:
  * @buffer: the buffer to fill; its text is replaced
@@ -586,7 +662,10 @@ ts_markdown_render (GtkTextBuffer *buffer,
 {
   g_autofree char *valid = NULL;
   g_auto(GStrv) lines = NULL;
-  TsMarkdownOut out = { NULL, 0, NULL };
+  TsMarkdownOut out = { NULL, 0, NULL, NULL };
+  g_autoptr(GPtrArray) old_links = g_ptr_array_new ();
+  g_autofree GtkTextTag **link_tags = NULL;
+  GtkTextTagTable *table;
   GtkTextIter start, end;
   glong offset = 0;
   gsize fence = 0;
@@ -601,6 +680,7 @@ ts_markdown_render (GtkTextBuffer *buffer,
 
   out.text = g_string_new (NULL);
   out.spans = g_array_new (FALSE, FALSE, sizeof (TsMarkdownSpan));
+  out.links = g_ptr_array_new_with_free_func (g_free);
   lines = g_strsplit (markdown, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     g_strchomp (lines[i]);  /* also drops the '\r' of CRLF line ends */
@@ -636,18 +716,44 @@ ts_markdown_render (GtkTextBuffer *buffer,
   /* One insertion, then the tags in order with one moving iterator: per-piece insertions
    * into one long line would take quadratic time. */
   gtk_text_buffer_set_text (buffer, out.text->str, out.text->len);
+
+  /* Each link has a tag of its own that holds its address; the last rendering's go. */
+  table = gtk_text_buffer_get_tag_table (buffer);
+  gtk_text_tag_table_foreach (table, collect_link_tag, old_links);
+  for (guint i = 0; i < old_links->len; i++)
+    gtk_text_tag_table_remove (table, g_ptr_array_index (old_links, i));
+  link_tags = g_new0 (GtkTextTag *, out.links->len);
+
   gtk_text_buffer_get_start_iter (buffer, &start);
   for (guint i = 0; i < out.spans->len; i++)
     {
       TsMarkdownSpan *span = &g_array_index (out.spans, TsMarkdownSpan, i);
+      GtkTextTag *tag;
+
+      if (span->link != 0)
+        {
+          tag = link_tags[span->link - 1];
+          if (tag == NULL)
+            {
+              tag = link_tags[span->link - 1] = gtk_text_buffer_create_tag (buffer, NULL, NULL);
+              g_object_set_data_full (G_OBJECT (tag), LINK_DATA,
+                                      g_strdup (g_ptr_array_index (out.links, span->link - 1)),
+                                      g_free);
+            }
+        }
+      else
+        {
+          tag = ensure_tag (buffer, span->tag_name);
+        }
 
       gtk_text_iter_forward_chars (&start, span->start - offset);
       offset = span->start;
       end = start;
       gtk_text_iter_forward_chars (&end, span->end - span->start);
-      gtk_text_buffer_apply_tag (buffer, ensure_tag (buffer, span->tag_name), &start, &end);
+      gtk_text_buffer_apply_tag (buffer, tag, &start, &end);
     }
 
   g_string_free (out.text, TRUE);
   g_array_unref (out.spans);
+  g_ptr_array_unref (out.links);
 }

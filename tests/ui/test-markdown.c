@@ -244,6 +244,7 @@ test_markdown_hostile (void)
   static const char *units[] = {
     "*a ", "_a ", "**", "__a ", "`", "``x", "[a", "[a](", "](", "\\", "|", "> ", "- ",
     "# ", "***x", "[[", "*_`[", "\xff\xfe", "~~~\n", "|-|\n", "**b** _i_ `c`\n",
+    "[a](https://example.org/)\n",
   };
   g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
   g_autoptr(GTimer) timer = g_timer_new ();
@@ -272,6 +273,86 @@ test_markdown_hostile (void)
   g_assert_true (text_has_tag (buffer, "# not a heading", "code-block"));
 }
 
+/* The address of the link over the first @needle in @buffer, checked to be the same
+ * over all of it; NULL where there is none to follow. */
+static const char *
+link_over (GtkTextBuffer *buffer,
+           const char    *needle)
+{
+  GtkTextIter start, end, match_start, match_end;
+  const char *uri;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  if (!gtk_text_iter_forward_search (&start, needle, 0, &match_start, &match_end, NULL))
+    g_error ("“%s” is not in the buffer", needle);
+
+  uri = ts_markdown_get_link (&match_start);
+  for (GtkTextIter iter = match_start;
+       gtk_text_iter_compare (&iter, &match_end) < 0;
+       gtk_text_iter_forward_char (&iter))
+    g_assert_true (ts_markdown_get_link (&iter) == uri);
+
+  return uri;
+}
+
+static void
+count_link_tag (GtkTextTag *tag,
+                gpointer    user_data)
+{
+  guint *n = user_data;
+
+  *n += g_object_get_data (G_OBJECT (tag), "ts-markdown-link") != NULL;
+}
+
+static guint
+count_link_tags (GtkTextBuffer *buffer)
+{
+  guint n = 0;
+
+  gtk_text_tag_table_foreach (gtk_text_buffer_get_tag_table (buffer), count_link_tag, &n);
+
+  return n;
+}
+
+/* Links to web pages and e-mail addresses can be followed; others are only shown. */
+static void
+test_markdown_links (void)
+{
+  static const char *markdown =
+    "See [the docs](https://example.org/a_b \"Title\"), [mail](<mailto:me@example.org>), "
+    "[script](javascript:alert), [file](file:///etc/passwd), [spaced](https://exa mple.org) "
+    "and [**bold** part](HTTP://Example.test/?q=1).\n"
+    "- [again](https://example.org/a_b)";
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+  g_autofree char *text = render (buffer, markdown);
+  g_autoptr(GtkWidget) view = g_object_ref_sink (ts_markdown_view_new ("Test"));
+
+  g_assert_cmpstr (text, ==, "See the docs, mail, script, file, spaced and bold part.\n• again");
+  g_assert_cmpstr (link_over (buffer, "the docs"), ==, "https://example.org/a_b");
+  g_assert_cmpstr (link_over (buffer, "mail"), ==, "mailto:me@example.org");
+  g_assert_cmpstr (link_over (buffer, "bold part"), ==, "HTTP://Example.test/?q=1");
+  g_assert_cmpstr (link_over (buffer, "again"), ==, "https://example.org/a_b");
+  g_assert_null (link_over (buffer, "script"));
+  g_assert_null (link_over (buffer, "file"));
+  g_assert_null (link_over (buffer, "spaced"));
+  g_assert_null (link_over (buffer, "See "));
+  g_assert_null (link_over (buffer, ", "));
+  g_assert_true (text_has_tag (buffer, "script", "link"));
+  g_assert_true (text_has_tag (buffer, "bold", "bold"));
+
+  /* Each rendering replaces the last one's links. */
+  g_assert_cmpuint (count_link_tags (buffer), ==, 4);
+  g_free (render (buffer, markdown));
+  g_assert_cmpuint (count_link_tags (buffer), ==, 4);
+  g_free (render (buffer, "no links"));
+  g_assert_cmpuint (count_link_tags (buffer), ==, 0);
+
+  /* The view for it is read-only and wraps. */
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (view)));
+  g_assert_cmpint (gtk_text_view_get_wrap_mode (GTK_TEXT_VIEW (view)), ==, GTK_WRAP_WORD_CHAR);
+  g_assert_true (gtk_widget_has_css_class (view, "markdown"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -283,6 +364,7 @@ main (int   argc,
   g_test_add_func ("/ui/markdown/emphasis-rules", test_markdown_emphasis_rules);
   g_test_add_func ("/ui/markdown/table", test_markdown_table);
   g_test_add_func ("/ui/markdown/streaming", test_markdown_streaming);
+  g_test_add_func ("/ui/markdown/links", test_markdown_links);
   g_test_add_func ("/ui/markdown/hostile", test_markdown_hostile);
 
   return g_test_run ();

@@ -1,0 +1,149 @@
+/* ts-markdown-view.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "ts-markdown-private.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+/* A text view that shows rendered Markdown: read-only, wrapped, and with its links
+ * followed on a click, shown with a hand pointer and their address as a tooltip. */
+
+/**
+ * ts_markdown_get_link:
+ * @iter: a position in a buffer filled by ts_markdown_render()
+ *
+ * Returns: (nullable): the address of the link at @iter, or %NULL when there is none
+ *   or it is not one to follow
+ */
+const char *
+ts_markdown_get_link (const GtkTextIter *iter)
+{
+  g_autoptr(GSList) tags = gtk_text_iter_get_tags (iter);
+
+  for (GSList *l = tags; l != NULL; l = l->next)
+    {
+      const char *uri = g_object_get_data (l->data, LINK_DATA);
+
+      if (uri != NULL)
+        return uri;
+    }
+
+  return NULL;
+}
+
+static const char *
+link_at_point (GtkTextView *view,
+               double       x,
+               double       y)
+{
+  GtkTextIter iter;
+  int bx, by;
+
+  gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, (int) x, (int) y,
+                                         &bx, &by);
+  if (!gtk_text_view_get_iter_at_location (view, &iter, bx, by))
+    return NULL;
+
+  return ts_markdown_get_link (&iter);
+}
+
+static void
+show_uri_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autofree char *uri = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+
+  if (gtk_show_uri_full_finish (GTK_WINDOW (object), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (object), _("Could Not Open the Link"), NULL);
+  /* TRANSLATORS: the link's address, then why it could not be opened */
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), _("%s: %s"), uri, error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+released_cb (GtkGestureClick *gesture,
+             int              n_press,
+             double           x,
+             double           y,
+             GtkTextView     *view)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (view));
+  const char *uri;
+
+  /* A click that ends a selection selects; it does not open. */
+  if (n_press != 1 || gtk_text_buffer_get_has_selection (gtk_text_view_get_buffer (view)))
+    return;
+
+  uri = link_at_point (view, x, y);
+  if (uri != NULL && GTK_IS_WINDOW (root))
+    gtk_show_uri_full (GTK_WINDOW (root), uri, GDK_CURRENT_TIME, NULL, show_uri_cb,
+                       g_strdup (uri));
+}
+
+static void
+motion_cb (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           GtkTextView              *view)
+{
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (view),
+                                   link_at_point (view, x, y) != NULL ? "pointer" : "text");
+}
+
+static gboolean
+query_tooltip_cb (GtkTextView *view,
+                  int          x,
+                  int          y,
+                  gboolean     keyboard_mode,
+                  GtkTooltip  *tooltip)
+{
+  const char *uri = keyboard_mode ? NULL : link_at_point (view, x, y);
+
+  if (uri == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, uri);
+  return TRUE;
+}
+
+/**
+ * ts_markdown_view_new:
+ * @label: what the view shows, for assistive technologies
+ *
+ * Returns: (transfer floating): a read-only text view for ts_markdown_render()
+ */
+GtkWidget *
+ts_markdown_view_new (const char *label)
+{
+  GtkWidget *view = gtk_text_view_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (view, "markdown");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  label, -1);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "released", G_CALLBACK (released_cb), view);
+  gtk_widget_add_controller (view, GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), view);
+  gtk_widget_add_controller (view, motion);
+  gtk_widget_set_has_tooltip (view, TRUE);
+  g_signal_connect (view, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+
+  return view;
+}
