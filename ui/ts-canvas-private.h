@@ -43,6 +43,14 @@ typedef struct
 int  _ts_canvas_compute_layout      (TsCanvas       *self,
                                      int             width,
                                      Box            *boxes);
+int  _ts_canvas_column_width        (int             width);
+int  _ts_canvas_compare_blocks      (TsBlock        *block_a,
+                                     TsBlock        *block_b);
+
+/* ts-canvas-dnd.c */
+void _ts_canvas_add_card_gestures   (TsCanvas       *self,
+                                     TsCard         *card);
+void _ts_canvas_add_drop_target     (TsCanvas       *self);
 
 /* ts-canvas-focus.c */
 void _ts_canvas_class_add_bindings  (GtkWidgetClass *widget_class);

@@ -10,15 +10,12 @@
 #include <glib/gi18n.h>
 
 #include "ts-canvas-private.h"
-#include "ts-layout.h"
 
 /* The canvas lays the cards out on the 12-column grid of the model. A grid row is at
  * least ROW_HEIGHT tall and grows to fit the cards that end in it; rows no card covers
  * take no room. Below NARROW_WIDTH the cards stack in one column, in grid order. Cards
- * move by dragging their handle and resize by dragging their corner; both are model
- * edits, grouped into one undo step per gesture. In one column a drop only changes a
- * card's row, and the corner hides. */
-
+ * move by dragging their handle and resize by dragging their corner (ts-canvas-dnd.c),
+ * and move focus by the keyboard (ts-canvas-focus.c). */
 
 G_DEFINE_FINAL_TYPE (TsCanvas, ts_canvas, GTK_TYPE_WIDGET)
 
@@ -31,9 +28,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* Grid order: by row, then by column. */
-static int
-compare_blocks (TsBlock *block_a,
-                TsBlock *block_b)
+int
+_ts_canvas_compare_blocks (TsBlock *block_a,
+                           TsBlock *block_b)
 {
   int ac, ar, bc, br;
 
@@ -47,11 +44,11 @@ static int
 compare_cards (gconstpointer a,
                gconstpointer b)
 {
-  return compare_blocks (ts_card_get_block (*(TsCard **) a), ts_card_get_block (*(TsCard **) b));
+  return _ts_canvas_compare_blocks (ts_card_get_block (*(TsCard **) a), ts_card_get_block (*(TsCard **) b));
 }
 
-static int
-column_width (int width)
+int
+_ts_canvas_column_width (int width)
 {
   return MAX (1, (width - (TS_GRID_COLUMNS - 1) * GAP) / TS_GRID_COLUMNS);
 }
@@ -75,7 +72,7 @@ _ts_canvas_compute_layout (TsCanvas *self,
                            Box      *boxes)
 {
   guint n = self->cards->len;
-  int col_w = column_width (width);
+  int col_w = _ts_canvas_column_width (width);
   int end_row = 0;
   g_autofree int *heights = NULL;
   g_autofree int *tops = NULL;
@@ -258,39 +255,6 @@ sort_children (TsCanvas *self)
     }
 }
 
-static void
-begin_group (TsCanvas *self)
-{
-  if (self->history != NULL)
-    ts_history_begin_group (self->history);
-}
-
-static void
-end_group (TsCanvas *self)
-{
-  if (self->history != NULL)
-    ts_history_end_group (self->history);
-}
-
-static GdkContentProvider *
-drag_prepare_cb (GtkDragSource *source,
-                 double         x,
-                 double         y,
-                 TsCard        *card)
-{
-  return gdk_content_provider_new_typed (TS_TYPE_BLOCK, ts_card_get_block (card));
-}
-
-static void
-drag_begin_cb (GtkDragSource *source,
-               GdkDrag       *drag,
-               TsCard        *card)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (card));
-
-  gtk_drag_source_set_icon (source, paintable, 16, 16);
-}
-
 /**
  * ts_canvas_is_narrow:
  * @self: a canvas
@@ -313,175 +277,6 @@ ts_canvas_is_narrow (TsCanvas *self)
   return width > 0 && width < NARROW_WIDTH;
 }
 
-/* The grid cell under a point of the canvas. */
-static void
-cell_at (TsCanvas *self,
-         double    x,
-         double    y,
-         int      *column,
-         int      *row)
-{
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  g_autofree Box *boxes = g_new0 (Box, MAX (1, self->cards->len));
-  int col_w = column_width (width);
-  int best_row = ts_layout_get_end_row (self->playground);
-
-  _ts_canvas_compute_layout (self, width, boxes);
-
-  /* The row of the card whose top is nearest above the point. */
-  for (guint i = 0; i < self->cards->len; i++)
-    {
-      int card_row;
-
-      ts_block_get_layout (ts_card_get_block (g_ptr_array_index (self->cards, i)),
-                           NULL, &card_row, NULL, NULL);
-      if (y >= boxes[i].y && y < boxes[i].y + boxes[i].height)
-        {
-          best_row = card_row;
-          break;
-        }
-    }
-
-  *column = CLAMP ((int) (x / (col_w + GAP)), 0, TS_GRID_COLUMNS - 1);
-  *row = best_row;
-}
-
-/* Where a card dropped at @y goes in the single column of a narrow canvas: before the
- * card under the point if it is in that card's upper half, else after it. Only the row
- * changes; the columns cannot be seen here, so the card keeps its own. Returns the card
- * to go before, if any. */
-static TsBlock *
-narrow_row_at (TsCanvas *self,
-               TsBlock  *dragged,
-               double    y,
-               int      *row)
-{
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  g_autofree Box *boxes = g_new0 (Box, MAX (1, self->cards->len));
-
-  _ts_canvas_compute_layout (self, width, boxes);
-  ts_block_get_layout (dragged, NULL, row, NULL, NULL);
-
-  for (guint i = 0; i < self->cards->len; i++)
-    {
-      TsBlock *block = ts_card_get_block (g_ptr_array_index (self->cards, i));
-      int block_row, block_row_span;
-
-      if (y < boxes[i].y || y >= boxes[i].y + boxes[i].height + GAP)
-        continue;
-
-      if (block == dragged)
-        return NULL;
-
-      ts_block_get_layout (block, NULL, &block_row, NULL, &block_row_span);
-      if (y < boxes[i].y + boxes[i].height / 2)
-        {
-          *row = block_row;
-          return block;
-        }
-
-      *row = block_row + block_row_span;
-      return NULL;
-    }
-
-  *row = y < 0 ? 0 : ts_layout_get_end_row (self->playground);
-
-  return NULL;
-}
-
-static gboolean
-drop_cb (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         TsCanvas      *self)
-{
-  TsBlock *block = g_value_get_object (value);
-  TsBlock *before = NULL;
-  int column, row, column_span, row_span;
-
-  if (!TS_IS_BLOCK (block) || !ts_playground_find_block (self->playground, block, NULL))
-    return FALSE;
-
-  ts_block_get_layout (block, &column, NULL, &column_span, &row_span);
-  if (ts_canvas_is_narrow (self))
-    before = narrow_row_at (self, block, y, &row);
-  else
-    cell_at (self, x, y, &column, &row);
-
-  begin_group (self);
-  ts_layout_place (self->playground, block, column, row, column_span, row_span);
-
-  /* A card beside the dropped one, in a column left of it, still shows before it. */
-  if (before != NULL && compare_blocks (before, block) < 0)
-    {
-      int before_column, before_column_span, before_row_span;
-
-      ts_block_get_layout (before, &before_column, NULL, &before_column_span, &before_row_span);
-      ts_layout_place (self->playground, before, before_column, row + row_span,
-                       before_column_span, before_row_span);
-    }
-  end_group (self);
-
-  return TRUE;
-}
-
-static void
-resize_begin_cb (GtkGestureDrag *gesture,
-                 double          x,
-                 double          y,
-                 TsCanvas       *self)
-{
-  TsCard *card = TS_CARD (gtk_widget_get_ancestor (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture)),
-                                                   TS_TYPE_CARD));
-
-  /* A narrow canvas shows every card at full width: no columns to resize to. */
-  if (ts_canvas_is_narrow (self))
-    {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
-    }
-
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  self->resizing = card;
-  ts_block_get_layout (ts_card_get_block (card), NULL, NULL, &self->start_column_span,
-                       &self->start_row_span);
-  begin_group (self);
-}
-
-static void
-resize_update_cb (GtkGestureDrag *gesture,
-                  double          dx,
-                  double          dy,
-                  TsCanvas       *self)
-{
-  TsBlock *block;
-  int col_w = column_width (gtk_widget_get_width (GTK_WIDGET (self)));
-  int column, row;
-
-  if (self->resizing == NULL)
-    return;
-
-  block = ts_card_get_block (self->resizing);
-  ts_block_get_layout (block, &column, &row, NULL, NULL);
-  ts_layout_place (self->playground, block, column, row,
-                   self->start_column_span + (int) (dx / (col_w + GAP) + (dx < 0 ? -0.5 : 0.5)),
-                   self->start_row_span + (int) (dy / (ROW_HEIGHT + GAP) + (dy < 0 ? -0.5 : 0.5)));
-}
-
-static void
-resize_end_cb (GtkGestureDrag *gesture,
-               double          dx,
-               double          dy,
-               TsCanvas       *self)
-{
-  if (self->resizing == NULL)
-    return;
-
-  self->resizing = NULL;
-  end_group (self);
-}
-
 static void
 block_changed_cb (TsCanvas     *self,
                   TsBlock      *block,
@@ -501,24 +296,11 @@ create_card (TsCanvas *self,
              TsBlock  *block)
 {
   GtkWidget *card = ts_card_new (block, self->playground);
-  GtkDragSource *source = gtk_drag_source_new ();
-  GtkGesture *resize = gtk_gesture_drag_new ();
 
   ts_card_set_editing (TS_CARD (card), self->editing);
   if (self->runner != NULL)
     ts_card_set_runner (TS_CARD (card), self->runner);
-
-  gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
-  g_signal_connect (source, "prepare", G_CALLBACK (drag_prepare_cb), card);
-  g_signal_connect (source, "drag-begin", G_CALLBACK (drag_begin_cb), card);
-  gtk_widget_add_controller (ts_card_get_drag_handle (TS_CARD (card)),
-                             GTK_EVENT_CONTROLLER (source));
-
-  g_signal_connect (resize, "drag-begin", G_CALLBACK (resize_begin_cb), self);
-  g_signal_connect (resize, "drag-update", G_CALLBACK (resize_update_cb), self);
-  g_signal_connect (resize, "drag-end", G_CALLBACK (resize_end_cb), self);
-  gtk_widget_add_controller (ts_card_get_resize_handle (TS_CARD (card)),
-                             GTK_EVENT_CONTROLLER (resize));
+  _ts_canvas_add_card_gestures (self, TS_CARD (card));
 
   return card;
 }
@@ -653,13 +435,9 @@ ts_canvas_class_init (TsCanvasClass *klass)
 static void
 ts_canvas_init (TsCanvas *self)
 {
-  GtkDropTarget *target = gtk_drop_target_new (TS_TYPE_BLOCK, GDK_ACTION_MOVE);
-
   self->editing = TRUE;
   self->cards = g_ptr_array_new ();
-
-  g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  _ts_canvas_add_drop_target (self);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Widgets"), -1);
