@@ -57,6 +57,8 @@ typedef struct
   guint          link;         /* the link the text is in, from 1; 0 for none */
 } TsMarkdownSink;
 
+GtkTextTag  *ts_markdown_ensure_tag    (GtkTextBuffer *buffer,
+                                        const char    *name);
 glong        ts_markdown_emit          (const TsMarkdownSink    *sink,
                                         const char    *text,
                                         gsize          length,

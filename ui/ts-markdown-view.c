@@ -118,6 +118,36 @@ query_tooltip_cb (GtkTextView *view,
   return TRUE;
 }
 
+/* Links take the style's accent colour, which changes with the dark style. Text tags
+ * know no CSS: the colour is looked up when the view is shown and when the style
+ * changes. */
+static void
+update_link_colour (GtkWidget *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GdkRGBA colour;
+
+  if (gtk_style_context_lookup_color (gtk_widget_get_style_context (view), "accent_color",
+                                      &colour))
+    g_object_set (ts_markdown_ensure_tag (buffer, "link"), "foreground-rgba", &colour, NULL);
+}
+
+static gboolean
+update_link_colour_cb (gpointer user_data)
+{
+  update_link_colour (user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The style sheet follows the dark style after the notification: look after it. */
+static void
+dark_changed_cb (GtkWidget *view)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, update_link_colour_cb, g_object_ref (view),
+                   g_object_unref);
+}
+
 /**
  * ts_markdown_view_new:
  * @label: what the view shows, for assistive technologies
@@ -144,6 +174,10 @@ ts_markdown_view_new (const char *label)
   gtk_widget_add_controller (view, motion);
   gtk_widget_set_has_tooltip (view, TRUE);
   g_signal_connect (view, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+
+  g_signal_connect (view, "map", G_CALLBACK (update_link_colour), NULL);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (dark_changed_cb), view, G_CONNECT_SWAPPED);
 
   return view;
 }

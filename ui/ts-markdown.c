@@ -19,9 +19,9 @@
  * so a line of a million unmatched markers takes linear time, and inline spans nest at
  * most MAX_INLINE_DEPTH deep. */
 
-static GtkTextTag *
-ensure_tag (GtkTextBuffer *buffer,
-            const char    *name)
+GtkTextTag *
+ts_markdown_ensure_tag (GtkTextBuffer *buffer,
+                        const char    *name)
 {
   GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
   GtkTextTag *tag = gtk_text_tag_table_lookup (table, name);
@@ -743,7 +743,7 @@ ts_markdown_render (GtkTextBuffer *buffer,
         }
       else
         {
-          tag = ensure_tag (buffer, span->tag_name);
+          tag = ts_markdown_ensure_tag (buffer, span->tag_name);
         }
 
       gtk_text_iter_forward_chars (&start, span->start - offset);

@@ -5,10 +5,11 @@
 
 #include "config.h"
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 #include <string.h>
 
 #include "ts-markdown.h"
+#include "ui-test-utils.h"
 
 static char *
 render (GtkTextBuffer *buffer,
@@ -353,11 +354,56 @@ test_markdown_links (void)
   g_assert_true (gtk_widget_has_css_class (view, "markdown"));
 }
 
+static gboolean
+link_has_accent_colour (GtkWidget *view)
+{
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
+  g_autoptr(GdkRGBA) shown = NULL;
+  GdkRGBA accent;
+
+  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (view),
+                                                 "accent_color", &accent));
+  g_object_get (gtk_text_tag_table_lookup (table, "link"), "foreground-rgba", &shown, NULL);
+
+  return shown != NULL && gdk_rgba_equal (shown, &accent);
+}
+
+/* Links take the accent colour of the style, light or dark. */
+static void
+test_markdown_link_colour (void)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = ts_markdown_view_new ("Test");
+  g_autoptr(GdkRGBA) light = NULL;
+  g_autoptr(GdkRGBA) dark = NULL;
+  GtkTextTag *tag;
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  ts_markdown_render (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "[a](https://example.org/)");
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (gtk_widget_get_mapped (view));
+  g_assert_true (link_has_accent_colour (view));
+  tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view))),
+                                   "link");
+  g_object_get (tag, "foreground-rgba", &light, NULL);
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  wait_until (link_has_accent_colour (view) && adw_style_manager_get_dark (manager));
+  g_object_get (tag, "foreground-rgba", &dark, NULL);
+  g_assert_false (gdk_rgba_equal (light, dark));
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+  test_destroy_window (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
 
   g_test_add_func ("/ui/markdown/blocks", test_markdown_blocks);
   g_test_add_func ("/ui/markdown/inline", test_markdown_inline);
@@ -365,6 +411,7 @@ main (int   argc,
   g_test_add_func ("/ui/markdown/table", test_markdown_table);
   g_test_add_func ("/ui/markdown/streaming", test_markdown_streaming);
   g_test_add_func ("/ui/markdown/links", test_markdown_links);
+  g_test_add_func ("/ui/markdown/link-colour", test_markdown_link_colour);
   g_test_add_func ("/ui/markdown/hostile", test_markdown_hostile);
 
   return g_test_run ();
