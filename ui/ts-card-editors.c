@@ -261,7 +261,6 @@ markdown_view (TsBlock *block,
   g_autofree char *signal = dup_notify_signal (field);
 
   link_new (G_OBJECT (view), block, field);
-  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
   render_markdown_cb (GTK_TEXT_VIEW (view));
   g_signal_connect_object (block, signal, G_CALLBACK (render_markdown_cb), view,
                            G_CONNECT_SWAPPED);

@@ -11,7 +11,9 @@
 #include <glib/gi18n.h>
 
 /* A text view that shows rendered Markdown: read-only, wrapped, and with its links
- * followed on a click, shown with a hand pointer and their address as a tooltip. */
+ * followed on a click, shown with a hand pointer and their address as a tooltip. From
+ * the keyboard, Enter opens the link at the text cursor; the context menu (a right
+ * click, or Menu and Shift+F10 at the cursor) offers to open it or copy its address. */
 
 /**
  * ts_markdown_get_link:
@@ -73,13 +75,34 @@ show_uri_cb (GObject      *object,
 }
 
 static void
+open_link (GtkTextView *view,
+           const char  *uri)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (view));
+
+  if (GTK_IS_WINDOW (root))
+    gtk_show_uri_full (GTK_WINDOW (root), uri, GDK_CURRENT_TIME, NULL, show_uri_cb,
+                       g_strdup (uri));
+}
+
+static const char *
+link_at_cursor (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+
+  return ts_markdown_get_link (&iter);
+}
+
+static void
 released_cb (GtkGestureClick *gesture,
              int              n_press,
              double           x,
              double           y,
              GtkTextView     *view)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (view));
   const char *uri;
 
   /* A click that ends a selection selects; it does not open. */
@@ -87,9 +110,142 @@ released_cb (GtkGestureClick *gesture,
     return;
 
   uri = link_at_point (view, x, y);
-  if (uri != NULL && GTK_IS_WINDOW (root))
-    gtk_show_uri_full (GTK_WINDOW (root), uri, GDK_CURRENT_TIME, NULL, show_uri_cb,
-                       g_strdup (uri));
+  if (uri != NULL)
+    open_link (view, uri);
+}
+
+/* A right click puts the text cursor where it is, unless it is on the selection, so that
+ * the context menu's link items act on the link clicked. */
+static void
+secondary_pressed_cb (GtkGestureClick *gesture,
+                      int              n_press,
+                      double           x,
+                      double           y,
+                      GtkTextView     *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter iter, start, end;
+  int bx, by;
+
+  gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, (int) x, (int) y,
+                                         &bx, &by);
+  if (!gtk_text_view_get_iter_at_location (view, &iter, bx, by) ||
+      (gtk_text_buffer_get_selection_bounds (buffer, &start, &end) &&
+       gtk_text_iter_in_range (&iter, &start, &end)))
+    return;
+
+  gtk_text_buffer_place_cursor (buffer, &iter);
+}
+
+static gboolean
+activate_link_cb (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  const char *uri = link_at_cursor (GTK_TEXT_VIEW (widget));
+
+  if (uri == NULL)
+    return FALSE;  /* Enter goes on to whatever else takes it */
+
+  open_link (GTK_TEXT_VIEW (widget), uri);
+  return TRUE;
+}
+
+/* Open Link and Copy Link Address, on the link at the text cursor. */
+static void
+link_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  const char *uri = link_at_cursor (user_data);
+
+  if (uri == NULL)
+    return;
+
+  if (g_str_equal (g_action_get_name (G_ACTION (action)), "open-link"))
+    open_link (user_data, uri);
+  else
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (user_data), uri);
+}
+
+/* The link actions are there only while the text cursor is on a link. */
+static void
+update_link_actions (GtkTextView *view)
+{
+  GActionMap *actions = g_object_get_data (G_OBJECT (view), "ts-link-actions");
+  gboolean on_link = link_at_cursor (view) != NULL;
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (actions, "open-link")),
+                               on_link);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (actions, "copy-link")),
+                               on_link);
+}
+
+static void
+mark_set_cb (GtkTextView   *view,
+             GtkTextIter   *location,
+             GtkTextMark   *mark,
+             GtkTextBuffer *buffer)
+{
+  if (mark == gtk_text_buffer_get_insert (buffer))
+    update_link_actions (view);
+}
+
+/* A rendering applies the links' tags after it has replaced the text. */
+static void
+apply_tag_cb (GtkTextView   *view,
+              GtkTextTag    *tag,
+              GtkTextIter   *start,
+              GtkTextIter   *end,
+              GtkTextBuffer *buffer)
+{
+  if (g_object_get_data (G_OBJECT (tag), LINK_DATA) != NULL)
+    update_link_actions (view);
+}
+
+static void
+add_link_access (GtkWidget *view)
+{
+  static const GActionEntry entries[] = {
+    { "open-link", link_action },
+    { "copy-link", link_action },
+  };
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  g_autoptr(GSimpleActionGroup) actions = g_simple_action_group_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) section = g_menu_new ();
+  g_autoptr(GMenuItem) open = g_menu_item_new (_("_Open Link"), "markdown.open-link");
+  g_autoptr(GMenuItem) copy = g_menu_item_new (_("Copy _Link Address"), "markdown.copy-link");
+  GtkGesture *secondary = gtk_gesture_click_new ();
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+  g_action_map_add_action_entries (G_ACTION_MAP (actions), entries, G_N_ELEMENTS (entries), view);
+  gtk_widget_insert_action_group (view, "markdown", G_ACTION_GROUP (actions));
+  g_object_set_data_full (G_OBJECT (view), "ts-link-actions", g_object_ref (actions),
+                          g_object_unref);
+  update_link_actions (GTK_TEXT_VIEW (view));
+  g_signal_connect_object (buffer, "mark-set", G_CALLBACK (mark_set_cb), view, G_CONNECT_SWAPPED);
+  g_signal_connect_object (buffer, "changed", G_CALLBACK (update_link_actions), view,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (buffer, "apply-tag", G_CALLBACK (apply_tag_cb), view,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+
+  g_menu_item_set_attribute (open, "hidden-when", "s", "action-disabled");
+  g_menu_item_set_attribute (copy, "hidden-when", "s", "action-disabled");
+  g_menu_append_item (section, open);
+  g_menu_append_item (section, copy);
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  gtk_text_view_set_extra_menu (GTK_TEXT_VIEW (view), G_MENU_MODEL (menu));
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (secondary), GDK_BUTTON_SECONDARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (secondary), GTK_PHASE_CAPTURE);
+  g_signal_connect (secondary, "pressed", G_CALLBACK (secondary_pressed_cb), view);
+  gtk_widget_add_controller (view, GTK_EVENT_CONTROLLER (secondary));
+
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("Return|KP_Enter"),
+                                                          gtk_callback_action_new (activate_link_cb, NULL, NULL)));
+  gtk_widget_add_controller (view, shortcuts);
 }
 
 static void
@@ -174,6 +330,8 @@ ts_markdown_view_new (const char *label)
   gtk_widget_add_controller (view, motion);
   gtk_widget_set_has_tooltip (view, TRUE);
   g_signal_connect (view, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+
+  add_link_access (view);
 
   g_signal_connect (view, "map", G_CALLBACK (update_link_colour), NULL);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",

@@ -398,6 +398,78 @@ test_markdown_link_colour (void)
   test_destroy_window (GTK_WINDOW (window));
 }
 
+static char *
+clipboard_text (GtkWidget *widget)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  gdk_clipboard_read_text_async (clipboard, NULL, test_result_cb, &result);
+  wait_until (result != NULL);
+
+  return gdk_clipboard_read_text_finish (clipboard, result, NULL);
+}
+
+static void
+place_cursor_in (GtkWidget  *view,
+                 const char *needle)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, match_start, match_end;
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  g_assert_true (gtk_text_iter_forward_search (&start, needle, 0, &match_start, &match_end, NULL));
+  gtk_text_iter_forward_char (&match_start);
+  gtk_text_buffer_place_cursor (buffer, &match_start);
+}
+
+/* The link at the text cursor can be copied from the context menu's action, which is
+ * there only on a link. */
+static void
+test_markdown_link_keyboard (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = ts_markdown_view_new ("Test");
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (view);
+  g_autofree char *copied = NULL;
+  g_autofree char *kept = NULL;
+  GActionGroup *actions;
+
+  ts_markdown_render (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)),
+                      "Go [home](https://example.org/h) now");
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (gtk_widget_get_mapped (view));
+
+  /* The context menu shows the link items only while their actions are enabled. */
+  actions = g_object_get_data (G_OBJECT (view), "ts-link-actions");
+  g_assert_true (G_IS_ACTION_GROUP (actions));
+  place_cursor_in (view, "Go");
+  g_assert_false (g_action_group_get_action_enabled (actions, "open-link"));
+  place_cursor_in (view, "home");
+  g_assert_true (g_action_group_get_action_enabled (actions, "open-link"));
+  g_assert_true (g_action_group_get_action_enabled (actions, "copy-link"));
+  g_assert_true (gtk_widget_activate_action (view, "markdown.copy-link", NULL));
+  copied = clipboard_text (view);
+  g_assert_cmpstr (copied, ==, "https://example.org/h");
+
+  gdk_clipboard_set_text (clipboard, "before");
+  place_cursor_in (view, "now");
+  gtk_widget_activate_action (view, "markdown.copy-link", NULL);
+  kept = clipboard_text (view);
+  g_assert_cmpstr (kept, ==, "before");
+  g_assert_false (g_action_group_get_action_enabled (actions, "copy-link"));
+
+  /* A new rendering puts the cursor somewhere new: the actions follow. */
+  ts_markdown_render (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "[all](https://example.org/)");
+  place_cursor_in (view, "all");
+  g_assert_true (g_action_group_get_action_enabled (actions, "open-link"));
+  ts_markdown_render (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "no link");
+  g_assert_false (g_action_group_get_action_enabled (actions, "open-link"));
+
+  test_destroy_window (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -412,6 +484,7 @@ main (int   argc,
   g_test_add_func ("/ui/markdown/streaming", test_markdown_streaming);
   g_test_add_func ("/ui/markdown/links", test_markdown_links);
   g_test_add_func ("/ui/markdown/link-colour", test_markdown_link_colour);
+  g_test_add_func ("/ui/markdown/link-keyboard", test_markdown_link_keyboard);
   g_test_add_func ("/ui/markdown/hostile", test_markdown_hostile);
 
   return g_test_run ();
