@@ -315,6 +315,42 @@ link_target (const char *start,
   return g_steal_pointer (&target);
 }
 
+/* The ')' that ends a link's destination (and title) starting at @from: parentheses in
+ * the destination must balance, as in https://en.wikipedia.org/wiki/Pipe_(unit). They
+ * are counted only when the first ')' follows a '(', and no further than an address may
+ * reach; an unbalanced destination ends at the first ')', as before. */
+static const char *
+link_end (Closer     *cache,
+          const char *start,
+          const char *end,
+          const char *from)
+{
+  const char *first = find_closer (cache, start, end, from, ")");
+  const char *limit;
+  const char *q;
+  int depth = 0;
+
+  if (first == NULL || memchr (from, '(', first - from) == NULL)
+    return first;
+
+  limit = MIN (end, from + MAX_LINK_LENGTH + 1);
+  for (q = from; q < limit && !is_space (*q); q++)
+    {
+      if (*q == '\\' && q + 1 < limit)
+        q++;
+      else if (*q == '(')
+        depth++;
+      else if (*q == ')' && depth-- == 0)
+        return q;
+    }
+
+  /* A balanced destination followed by a title ends at the first ')' after it. */
+  if (depth == 0 && q < limit)
+    return memchr (q, ')', end - q);
+
+  return first;
+}
+
 /* One span that starts at @p: sets *@next past it and returns its width, or returns -1
  * when @p starts no span. */
 static glong
@@ -355,7 +391,7 @@ render_span (const TsMarkdownSink  *sink,
       const char *url_end;
 
       if (close == NULL || close + 1 >= end || close[1] != '(' ||
-          (url_end = find_closer (&closers[CLOSE_PAREN], start, end, close + 2, ")")) == NULL)
+          (url_end = link_end (&closers[CLOSE_PAREN], start, end, close + 2)) == NULL)
         return -1;
 
       *next = url_end + 1;

@@ -245,7 +245,7 @@ test_markdown_hostile (void)
   static const char *units[] = {
     "*a ", "_a ", "**", "__a ", "`", "``x", "[a", "[a](", "](", "\\", "|", "> ", "- ",
     "# ", "***x", "[[", "*_`[", "\xff\xfe", "~~~\n", "|-|\n", "**b** _i_ `c`\n",
-    "[a](https://example.org/)\n",
+    "[a](https://example.org/)\n", "[a](x(", "[a](x(y) ",
   };
   g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
   g_autoptr(GTimer) timer = g_timer_new ();
@@ -323,16 +323,23 @@ test_markdown_links (void)
     "See [the docs](https://example.org/a_b \"Title\"), [mail](<mailto:me@example.org>), "
     "[script](javascript:alert), [file](file:///etc/passwd), [spaced](https://exa mple.org) "
     "and [**bold** part](HTTP://Example.test/?q=1).\n"
-    "- [again](https://example.org/a_b)";
+    "- [again](https://example.org/a_b)\n"
+    "[pipe](https://en.wikipedia.org/wiki/Pipe_(unit)) and [titled](https://x.test/a(b) \"T\") "
+    "and [open](https://x.test/a(b c) end";
   g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
   g_autofree char *text = render (buffer, markdown);
   g_autoptr(GtkWidget) view = g_object_ref_sink (ts_markdown_view_new ("Test"));
 
-  g_assert_cmpstr (text, ==, "See the docs, mail, script, file, spaced and bold part.\n• again");
+  g_assert_cmpstr (text, ==, "See the docs, mail, script, file, spaced and bold part.\n• again\n"
+                             "pipe and titled and open end");
   g_assert_cmpstr (link_over (buffer, "the docs"), ==, "https://example.org/a_b");
   g_assert_cmpstr (link_over (buffer, "mail"), ==, "mailto:me@example.org");
   g_assert_cmpstr (link_over (buffer, "bold part"), ==, "HTTP://Example.test/?q=1");
   g_assert_cmpstr (link_over (buffer, "again"), ==, "https://example.org/a_b");
+  g_assert_cmpstr (link_over (buffer, "pipe"), ==, "https://en.wikipedia.org/wiki/Pipe_(unit)");
+  g_assert_cmpstr (link_over (buffer, "titled"), ==, "https://x.test/a(b)");
+  g_assert_null (link_over (buffer, "open"));
+  g_assert_true (text_has_tag (buffer, "open", "link"));
   g_assert_null (link_over (buffer, "script"));
   g_assert_null (link_over (buffer, "file"));
   g_assert_null (link_over (buffer, "spaced"));
@@ -342,9 +349,9 @@ test_markdown_links (void)
   g_assert_true (text_has_tag (buffer, "bold", "bold"));
 
   /* Each rendering replaces the last one's links. */
-  g_assert_cmpuint (count_link_tags (buffer), ==, 4);
+  g_assert_cmpuint (count_link_tags (buffer), ==, 6);
   g_free (render (buffer, markdown));
-  g_assert_cmpuint (count_link_tags (buffer), ==, 4);
+  g_assert_cmpuint (count_link_tags (buffer), ==, 6);
   g_free (render (buffer, "no links"));
   g_assert_cmpuint (count_link_tags (buffer), ==, 0);
 
