@@ -130,6 +130,7 @@ make_snapshot (void)
   ts_block_set_double (image, TS_FIELD_CFG_SCALE, 6.5);
   ts_block_set_string (chat, TS_FIELD_CONTEXT, "@[w5]");
   ts_block_set_string (doc, TS_FIELD_FILE_NAME, "/home/someone/Private/notes.txt");
+  ts_block_set_int (doc, TS_FIELD_FILE_SIZE, 48213);
   ts_block_set_string (doc, TS_FIELD_CONTENT, "Notes with a \x01 control? no: plain.");
 
   ts_output_set_text (input_out, "otters");
@@ -178,6 +179,8 @@ test_snapshot_round_trip (void)
                      ==, 0.1 + 0.2);
   g_assert_cmpint (ts_block_get_int (ts_playground_get_block (loaded, 2), TS_FIELD_SEED), ==,
                    4294967295);
+  g_assert_cmpint (ts_block_get_int (ts_playground_get_block (loaded, 4), TS_FIELD_FILE_SIZE), ==,
+                   48213);
 
   output = ts_block_get_output (ts_playground_get_block (loaded, 2));
   g_assert_nonnull (output);
@@ -210,6 +213,7 @@ test_no_paths_or_secrets (void)
   text = g_strndup (g_bytes_get_data (saved, NULL), g_bytes_get_size (saved));
 
   g_assert_nonnull (strstr (text, "\"file_name\": \"notes.txt\""));
+  g_assert_nonnull (strstr (text, "\"file_size\": 48213"));
   g_assert_null (strstr (text, "/home/someone"));
   g_assert_null (strstr (text, "EXAMPLEKEY"));
   g_assert_null (strstr (text, "sk-test"));

@@ -422,7 +422,9 @@ update_document_cb (GtkLabel *label)
   TsBlock *block = g_object_get_data (G_OBJECT (label), "ts-block");
   const char *name = ts_block_get_string (block, TS_FIELD_FILE_NAME);
   const char *content = ts_block_get_string (block, TS_FIELD_CONTENT);
+  int size = ts_block_get_int (block, TS_FIELD_FILE_SIZE);
   glong n_chars = g_utf8_strlen (content, -1);
+  g_autofree char *title = NULL;
   g_autofree char *text = NULL;
   g_autofree char *excerpt = NULL;
 
@@ -432,11 +434,23 @@ update_document_cb (GtkLabel *label)
       return;
     }
 
+  /* The file's size is known for files chosen since it was kept. */
+  if (size > 0)
+    {
+      g_autofree char *formatted = g_format_size (size);
+
+      /* TRANSLATORS: a file's name and size, as "notes.pdf · 24.1 kB" */
+      title = g_strdup_printf (_("%s · %s"), name[0] != '\0' ? name : _("Document"), formatted);
+    }
+  else
+    {
+      title = g_strdup (name[0] != '\0' ? name : _("Document"));
+    }
+
   excerpt = g_utf8_substring (content, 0, MIN (n_chars, EXCERPT_CHARS));
-  text = g_strdup_printf (ngettext ("%s · %ld character\n\n%s%s", "%s · %ld characters\n\n%s%s",
-                                    n_chars),
-                          name[0] != '\0' ? name : _("Document"), n_chars,
-                          excerpt, n_chars > EXCERPT_CHARS ? "…" : "");
+  text = g_strdup_printf (ngettext ("%s · %ld character\n\n%s%s",
+                                    "%s · %ld characters\n\n%s%s", n_chars),
+                          title, n_chars, excerpt, n_chars > EXCERPT_CHARS ? "…" : "");
   gtk_label_set_text (label, text);
 }
 
@@ -454,6 +468,8 @@ document_summary (TsBlock *block)
   g_signal_connect_object (block, "notify::content", G_CALLBACK (update_document_cb), label,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (block, "notify::file-name", G_CALLBACK (update_document_cb), label,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (block, "notify::file-size", G_CALLBACK (update_document_cb), label,
                            G_CONNECT_SWAPPED);
 
   return label;
@@ -707,12 +723,14 @@ document_loaded_cb (GObject      *object,
 {
   DocumentLoad *load = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = ts_document_load_finish (result, &error);
+  gsize size = 0;
+  g_autofree char *text = ts_document_load_finish (result, &size, &error);
   TsCard *self = load->card;
 
   if (text != NULL)
     {
       ts_block_set_string (self->block, TS_FIELD_FILE_NAME, load->name);
+      ts_block_set_int (self->block, TS_FIELD_FILE_SIZE, (int) size);
       ts_block_set_string (self->block, TS_FIELD_CONTENT, text);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -742,17 +760,30 @@ chooser_response_cb (TsCard               *self,
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
   if (file != NULL)
-    {
-      DocumentLoad *load = g_new0 (DocumentLoad, 1);
-      g_autofree char *basename = g_file_get_basename (file);
-
-      load->card = g_object_ref (self);
-      load->name = g_filename_display_name (basename);
-      ts_document_load_async (file, self->cancellable, document_loaded_cb, load);
-    }
+    _ts_card_load_document (self, file);
 
   gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
+}
+
+/**
+ * _ts_card_load_document:
+ * @self: a #TsCard of a document block
+ * @file: the document chosen
+ *
+ * Reads @file on a worker thread and puts its name, size and text into the block; says
+ * what went wrong in a dialog when it cannot.
+ */
+void
+_ts_card_load_document (TsCard *self,
+                        GFile  *file)
+{
+  DocumentLoad *load = g_new0 (DocumentLoad, 1);
+  g_autofree char *basename = g_file_get_basename (file);
+
+  load->card = g_object_ref (self);
+  load->name = g_filename_display_name (basename);
+  ts_document_load_async (file, self->cancellable, document_loaded_cb, load);
 }
 
 /**

@@ -46,6 +46,8 @@ struct _TsCard
 GtkWidget *_ts_card_build_editor   (TsCard          *self);
 GtkWidget *_ts_card_build_view     (TsCard          *self);
 void       _ts_card_choose_document (TsCard         *self);
+void       _ts_card_load_document   (TsCard         *self,
+                                     GFile          *file);
 void       _ts_card_refresh_outputs (TsCard         *self);
 
 /* ts-card-run.c */

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "ts-block-private.h"
+#include "ts-document.h"
 
 /* One table describes every field a widget kind can have: its property, its JSON key,
  * its type and its range. The model, the loader and the saver all read it, so a field
@@ -49,6 +50,9 @@ const TsFieldInfo _ts_field_infos[TS_N_FIELDS] = {
   { TS_FIELD_STEPS, "steps", "steps", TS_FIELD_TYPE_INT, 1, 150, 0, 30, NULL, FALSE },
   { TS_FIELD_IMAGE_COUNT, "image-count", "image_count", TS_FIELD_TYPE_INT,
     1, 8, 0, 1, NULL, FALSE },
+  /* The chosen file's size in bytes; 0 when not known (files saved before it was kept). */
+  { TS_FIELD_FILE_SIZE, "file-size", "file_size", TS_FIELD_TYPE_INT,
+    0, TS_DOCUMENT_MAX_FILE_SIZE, 0, 0, NULL, FALSE },
 };
 
 static const TsField input_fields[] = {
@@ -58,7 +62,7 @@ static const TsField static_text_fields[] = {
   TS_FIELD_CONTENT,
 };
 static const TsField document_fields[] = {
-  TS_FIELD_FILE_NAME, TS_FIELD_CONTENT,
+  TS_FIELD_FILE_NAME, TS_FIELD_FILE_SIZE, TS_FIELD_CONTENT,
 };
 static const TsField text_fields[] = {
   TS_FIELD_PROMPT, TS_FIELD_SYSTEM_PROMPT, TS_FIELD_PROVIDER, TS_FIELD_MODEL,

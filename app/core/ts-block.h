@@ -70,9 +70,10 @@ typedef enum
   TS_FIELD_CFG_SCALE,
   TS_FIELD_STEPS,
   TS_FIELD_IMAGE_COUNT,
+  TS_FIELD_FILE_SIZE,
 } TsField;
 
-#define TS_N_FIELDS (TS_FIELD_IMAGE_COUNT + 1)
+#define TS_N_FIELDS (TS_FIELD_FILE_SIZE + 1)
 
 typedef enum
 {

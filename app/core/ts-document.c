@@ -352,9 +352,14 @@ load_thread (GTask        *task,
 
   text = ts_document_extract (name, bytes, &error);
   if (text == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, text, g_free);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_object_set_data (G_OBJECT (task), "ts-file-size",
+                     GSIZE_TO_POINTER (g_bytes_get_size (bytes)));
+  g_task_return_pointer (task, text, g_free);
 }
 
 /**
@@ -385,15 +390,23 @@ ts_document_load_async (GFile               *file,
 /**
  * ts_document_load_finish:
  * @result: the result given to the callback
+ * @file_size: (out) (optional): the size of the file read, in bytes
  * @error: return location for an error
  *
  * Returns: (transfer full) (nullable): the text
  */
 char *
 ts_document_load_finish (GAsyncResult  *result,
+                         gsize         *file_size,
                          GError       **error)
 {
+  char *text;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  text = g_task_propagate_pointer (G_TASK (result), error);
+  if (file_size != NULL)
+    *file_size = text != NULL ? GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (result), "ts-file-size")) : 0;
+
+  return text;
 }

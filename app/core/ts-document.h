@@ -31,6 +31,7 @@ void    ts_document_load_async    (GFile                *file,
                                    GAsyncReadyCallback   callback,
                                    gpointer              user_data);
 char   *ts_document_load_finish   (GAsyncResult         *result,
+                                   gsize                *file_size,
                                    GError              **error);
 
 G_END_DECLS

@@ -179,7 +179,7 @@ block_changed_cb (TsRunner     *self,
 {
   static const char * const ignored[] = {
     "title", "column", "row", "column-span", "row-span", "placeholder", "multiline",
-    "file-name", NULL,
+    "file-name", "file-size", NULL,
   };
   static const char * const templates[] = {
     "prompt", "negative-prompt", "system-prompt", "context", NULL,

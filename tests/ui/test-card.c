@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "ts-card.h"
+#include "ts-card-private.h"
 #include "ts-playground.h"
 #include "ts-prompt-editor.h"
 #include "ts-title-label.h"
@@ -305,6 +306,53 @@ test_title_label_rename (void)
   g_assert_null (committed);
 }
 
+/* A document card shows the chosen file's name and size, the length of its text and the
+ * start of it. */
+static void
+test_card_document (void)
+{
+  g_autoptr(TsPlayground) playground = ts_playground_new ();
+  TsBlock *block = ts_playground_add_block (playground, TS_BLOCK_KIND_DOCUMENT);
+  GtkWidget *card = g_object_ref_sink (ts_card_new (block, playground));
+  g_autoptr(GString) content = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileIOStream) stream = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *size = NULL;
+
+  g_assert_true (card_shows (card, "No document chosen"));
+
+  while (content->len < 2300)
+    g_string_append (content, "Line one of the notes.\n");
+  file = g_file_new_tmp ("tessera-notes-XXXXXX.txt", &stream, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_replace_contents (file, content->str, content->len, NULL, FALSE,
+                                          G_FILE_CREATE_NONE, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  _ts_card_load_document (TS_CARD (card), file);
+  wait_until (ts_block_get_string (block, TS_FIELD_CONTENT)[0] != '\0');
+
+  g_assert_cmpint (ts_block_get_int (block, TS_FIELD_FILE_SIZE), ==, (int) content->len);
+  size = g_format_size (content->len);
+  expected = g_strdup_printf ("%s · %s · %u characters", ts_block_get_string (block, TS_FIELD_FILE_NAME),
+                              size, (guint) content->len);
+  g_assert_true (g_str_has_prefix (ts_block_get_string (block, TS_FIELD_FILE_NAME), "tessera-notes-"));
+  g_assert_true (card_shows (card, expected));
+  g_assert_true (card_shows (card, "Line one of the notes.\nLine one"));
+
+  /* A file saved before sizes were kept shows no size. */
+  ts_block_set_int (block, TS_FIELD_FILE_SIZE, 0);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("%s · %u characters", ts_block_get_string (block, TS_FIELD_FILE_NAME),
+                              (guint) content->len);
+  g_assert_true (card_shows (card, expected));
+
+  g_file_delete (file, NULL, NULL);
+  g_assert_finalize_object (card);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -316,6 +364,7 @@ main (int   argc,
   g_test_add_func ("/ui/card/actions-edit-the-model", test_card_actions_edit_the_model);
   g_test_add_func ("/ui/card/mention-completion", test_card_mention_completion);
   g_test_add_func ("/ui/card/invalid-mentions", test_card_invalid_mentions);
+  g_test_add_func ("/ui/card/document", test_card_document);
   g_test_add_func ("/ui/title-label/rename", test_title_label_rename);
 
   return g_test_run ();
