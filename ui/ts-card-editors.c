@@ -448,8 +448,8 @@ update_document_cb (GtkLabel *label)
     }
 
   excerpt = g_utf8_substring (content, 0, MIN (n_chars, EXCERPT_CHARS));
-  text = g_strdup_printf (ngettext ("%s · %ld character\n\n%s%s",
-                                    "%s · %ld characters\n\n%s%s", n_chars),
+  text = g_strdup_printf (ngettext ("%s · %'ld character\n\n%s%s",
+                                    "%s · %'ld characters\n\n%s%s", n_chars),
                           title, n_chars, excerpt, n_chars > EXCERPT_CHARS ? "…" : "");
   gtk_label_set_text (label, text);
 }

@@ -336,7 +336,7 @@ test_card_document (void)
 
   g_assert_cmpint (ts_block_get_int (block, TS_FIELD_FILE_SIZE), ==, (int) content->len);
   size = g_format_size (content->len);
-  expected = g_strdup_printf ("%s · %s · %u characters", ts_block_get_string (block, TS_FIELD_FILE_NAME),
+  expected = g_strdup_printf ("%s · %s · %'u characters", ts_block_get_string (block, TS_FIELD_FILE_NAME),
                               size, (guint) content->len);
   g_assert_true (g_str_has_prefix (ts_block_get_string (block, TS_FIELD_FILE_NAME), "tessera-notes-"));
   g_assert_true (card_shows (card, expected));
@@ -345,7 +345,7 @@ test_card_document (void)
   /* A file saved before sizes were kept shows no size. */
   ts_block_set_int (block, TS_FIELD_FILE_SIZE, 0);
   g_clear_pointer (&expected, g_free);
-  expected = g_strdup_printf ("%s · %u characters", ts_block_get_string (block, TS_FIELD_FILE_NAME),
+  expected = g_strdup_printf ("%s · %'u characters", ts_block_get_string (block, TS_FIELD_FILE_NAME),
                               (guint) content->len);
   g_assert_true (card_shows (card, expected));
 
