@@ -44,7 +44,8 @@ static int
 compare_cards (gconstpointer a,
                gconstpointer b)
 {
-  return _ts_canvas_compare_blocks (ts_card_get_block (*(TsCard **) a), ts_card_get_block (*(TsCard **) b));
+  return _ts_canvas_compare_blocks (ts_card_get_block (*(TsCard **) a),
+                                    ts_card_get_block (*(TsCard **) b));
 }
 
 int

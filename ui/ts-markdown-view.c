@@ -38,20 +38,29 @@ ts_markdown_get_link (const GtkTextIter *iter)
   return NULL;
 }
 
+/* The position under a point of @view's widget coordinates, if there is text there. */
+static gboolean
+iter_at_point (GtkTextView *view,
+               double       x,
+               double       y,
+               GtkTextIter *iter)
+{
+  int bx, by;
+
+  gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, (int) x, (int) y,
+                                         &bx, &by);
+
+  return gtk_text_view_get_iter_at_location (view, iter, bx, by);
+}
+
 static const char *
 link_at_point (GtkTextView *view,
                double       x,
                double       y)
 {
   GtkTextIter iter;
-  int bx, by;
 
-  gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, (int) x, (int) y,
-                                         &bx, &by);
-  if (!gtk_text_view_get_iter_at_location (view, &iter, bx, by))
-    return NULL;
-
-  return ts_markdown_get_link (&iter);
+  return iter_at_point (view, x, y, &iter) ? ts_markdown_get_link (&iter) : NULL;
 }
 
 static void
@@ -125,11 +134,8 @@ secondary_pressed_cb (GtkGestureClick *gesture,
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
   GtkTextIter iter, start, end;
-  int bx, by;
 
-  gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, (int) x, (int) y,
-                                         &bx, &by);
-  if (!gtk_text_view_get_iter_at_location (view, &iter, bx, by) ||
+  if (!iter_at_point (view, x, y, &iter) ||
       (gtk_text_buffer_get_selection_bounds (buffer, &start, &end) &&
        gtk_text_iter_in_range (&iter, &start, &end)))
     return;

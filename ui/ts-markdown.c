@@ -389,29 +389,23 @@ render_span (const TsMarkdownSink  *sink,
     {
       const char *close = find_closer (&closers[CLOSE_BRACKET], start, end, p + 1, "]");
       const char *url_end;
+      TsMarkdownSink inner = *sink;
+      g_autofree char *target = NULL;
 
       if (close == NULL || close + 1 >= end || close[1] != '(' ||
           (url_end = link_end (&closers[CLOSE_PAREN], start, end, close + 2)) == NULL)
         return -1;
 
       *next = url_end + 1;
-      if (sink->out != NULL)
+      /* A measuring sink (no output) keeps no addresses. */
+      if (sink->out != NULL && sink->out->links->len < MAX_LINKS &&
+          (target = link_target (close + 2, url_end)) != NULL)
         {
-          TsMarkdownSink inner = *sink;
-          g_autofree char *target = NULL;
-
-          if (sink->out->links->len < MAX_LINKS)
-            target = link_target (close + 2, url_end);
-
-          if (target != NULL)
-            {
-              g_ptr_array_add (sink->out->links, g_steal_pointer (&target));
-              inner.link = sink->out->links->len;
-            }
-          return ts_markdown_render_inline (&inner, p + 1, close - (p + 1), flags | INLINE_LINK,
-                                            depth + 1);
+          g_ptr_array_add (sink->out->links, g_steal_pointer (&target));
+          inner.link = sink->out->links->len;
         }
-      return ts_markdown_render_inline (sink, p + 1, close - (p + 1), flags | INLINE_LINK, depth + 1);
+      return ts_markdown_render_inline (&inner, p + 1, close - (p + 1), flags | INLINE_LINK,
+                                        depth + 1);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (markers); i++)

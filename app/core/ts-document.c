@@ -313,6 +313,22 @@ ts_document_extract (const char  *name,
   return g_steal_pointer (&text);
 }
 
+/* What a load gives back: the text and the size of the file it came from. */
+typedef struct
+{
+  char  *text;
+  gsize  size;
+} Loaded;
+
+static void
+loaded_free (gpointer data)
+{
+  Loaded *loaded = data;
+
+  g_free (loaded->text);
+  g_free (loaded);
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source_object,
@@ -324,6 +340,7 @@ load_thread (GTask        *task,
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *name = NULL;
   GError *error = NULL;
+  Loaded *loaded;
   char *text;
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
@@ -357,9 +374,10 @@ load_thread (GTask        *task,
       return;
     }
 
-  g_object_set_data (G_OBJECT (task), "ts-file-size",
-                     GSIZE_TO_POINTER (g_bytes_get_size (bytes)));
-  g_task_return_pointer (task, text, g_free);
+  loaded = g_new0 (Loaded, 1);
+  loaded->text = text;
+  loaded->size = g_bytes_get_size (bytes);
+  g_task_return_pointer (task, loaded, loaded_free);
 }
 
 /**
@@ -400,13 +418,19 @@ ts_document_load_finish (GAsyncResult  *result,
                          gsize         *file_size,
                          GError       **error)
 {
+  Loaded *loaded;
   char *text;
 
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
-  text = g_task_propagate_pointer (G_TASK (result), error);
+  loaded = g_task_propagate_pointer (G_TASK (result), error);
   if (file_size != NULL)
-    *file_size = text != NULL ? GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (result), "ts-file-size")) : 0;
+    *file_size = loaded != NULL ? loaded->size : 0;
+  if (loaded == NULL)
+    return NULL;
+
+  text = g_steal_pointer (&loaded->text);
+  loaded_free (loaded);
 
   return text;
 }
