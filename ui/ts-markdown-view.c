@@ -276,6 +276,15 @@ query_tooltip_cb (GtkTextView *view,
   if (uri == NULL)
     return FALSE;
 
+  /* Not over the context menu, which the text view keeps as a child. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_POPOVER (child) && gtk_widget_get_visible (child))
+        return FALSE;
+    }
+
   gtk_tooltip_set_text (tooltip, uri);
   return TRUE;
 }
